@@ -1,0 +1,1 @@
+"""Pure values: labels, matchers, alerts and time intervals. No I/O."""

@@ -1,0 +1,1 @@
+"""In-memory alert storage and per-alert status."""
