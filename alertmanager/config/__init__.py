@@ -1,0 +1,1 @@
+"""Configuration: alertmanager.yml loaded into frozen values."""

@@ -1,0 +1,1 @@
+"""Notification pipeline: stages, contexts, notifier protocol."""
