@@ -1,0 +1,5 @@
+"""``python -m alertmanager``: run the server."""
+
+from alertmanager.cli.server import main
+
+raise SystemExit(main())

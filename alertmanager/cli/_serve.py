@@ -1,0 +1,75 @@
+"""Run the composed app under uvicorn: bind every listen address, reload on SIGHUP, stop on
+SIGTERM/SIGINT after the app's shutdown has written its state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import socket
+
+import uvicorn
+
+from alertmanager.options import Options
+
+__all__ = ["serve"]
+
+log = logging.getLogger("alertmanager")
+
+
+def _bind(address: str) -> socket.socket:
+    host, _, port = address.rpartition(":")
+    host = host.strip("[]") or "0.0.0.0"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, int(port)))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+async def _run(options: Options) -> int:
+    from alertmanager.app import Alertmanager, StartupError
+    from alertmanager.webconfig import WebConfigError, load_web_config
+
+    try:
+        web = load_web_config(options.web_config_file)
+        am = Alertmanager(options)
+    except (StartupError, WebConfigError) as exc:
+        log.error("%s", exc)
+        return 1
+    try:
+        sockets = [_bind(a) for a in options.listen_addresses]
+    except (OSError, ValueError) as exc:
+        log.error("Listen error: %s", exc)
+        return 1
+    config = uvicorn.Config(
+        am.asgi(web),
+        lifespan="on",
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
+        server_header=False,
+        **web.uvicorn_ssl_kwargs(),
+    )
+    server = uvicorn.Server(config)
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(am.reload_logged()))
+    for a in options.listen_addresses:
+        log.info("Listening on address", extra={"address": a})
+    await server.serve(sockets=sockets)
+    return 0
+
+
+def serve(options: Options) -> int:
+    """Serve until told to stop; the exit code is non-zero when start-up failed."""
+    from alertmanager.logs import setup_logging
+
+    setup_logging(options.log_level, options.log_format)
+    try:
+        import uvloop
+
+        return uvloop.run(_run(options))
+    except ImportError:
+        return asyncio.run(_run(options))
