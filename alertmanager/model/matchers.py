@@ -78,10 +78,61 @@ def _translate_go_regex(expr: str) -> str:
     return _POSIX_RE.sub(posix, expr)
 
 
+_FLAG_GROUP = re.compile(r"\(\?([imsU]+)\)")
+
+
+def _scope_inline_flags(expr: str) -> str:
+    """Turn RE2's ``(?i)rest`` (flags from here to the group's end) into Python's ``(?i:rest)``.
+
+    Python only allows global flags at the very start, and Alertmanager wraps every pattern in
+    a group before anchoring it, so the flags must become scoped groups.
+    """
+    out: list[str] = []
+    closes: list[int] = [0]  # per open group: scoped groups to close when it ends
+    i, n = 0, len(expr)
+    in_class = False
+    while i < n:
+        ch = expr[i]
+        if ch == "\\":
+            out.append(expr[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+            out.append(ch)
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+            if expr[i + 1 : i + 2] == "]":
+                out.append("]")
+                i += 1
+        elif ch == "(":
+            m = _FLAG_GROUP.match(expr, i)
+            if m is not None:
+                if "U" in m.group(1):
+                    raise MatcherError(f"error parsing regexp: ungreedy flag (?U) is not supported: `{expr}`")
+                out.append(f"(?{m.group(1)}:")
+                closes[-1] += 1
+                i = m.end()
+                continue
+            closes.append(0)
+            out.append(ch)
+        elif ch == ")":
+            out.append(")" * closes.pop() + ")")
+            if not closes:
+                closes.append(0)
+        else:
+            out.append(ch)
+        i += 1
+    out.append(")" * sum(closes))
+    return "".join(out)
+
+
 def compile_go_regex(expr: str) -> re.Pattern[str]:
-    """Compile a Go (RE2) regular expression, anchored on both ends as Alertmanager anchors it."""
+    """Compile a Go (RE2) regular expression; callers anchor it with ``fullmatch`` as upstream
+    anchors with ``^(?:...)$``."""
     try:
-        return re.compile("(?:" + _translate_go_regex(expr) + ")", re.DOTALL if "(?s)" in expr else 0)
+        return re.compile("(?:" + _scope_inline_flags(_translate_go_regex(expr)) + ")")
     except re.error as exc:
         raise MatcherError(f"error parsing regexp: {exc}: `{expr}`") from exc
 
