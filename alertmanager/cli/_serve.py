@@ -67,6 +67,10 @@ def serve(options: Options) -> int:
     from alertmanager.logs import setup_logging
 
     setup_logging(options.log_level, options.log_format)
+    # Go's client library has no ``*_created`` series; dashboards and the mixin don't expect them.
+    from prometheus_client import disable_created_metrics
+
+    disable_created_metrics()
     try:
         import uvloop
 
