@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["AlertState", "Clock", "Marker", "Muter", "Replicated", "utcnow"]
+__all__ = [
+    "AlertState",
+    "Clock",
+    "Marker",
+    "Muter",
+    "NflogEntry",
+    "NflogReceiver",
+    "NotificationLog",
+    "Replicated",
+    "utcnow",
+]
 
 Clock = Callable[[], datetime]
 """Where every component reads the time from; tests inject a fake one."""
@@ -63,3 +73,44 @@ class Marker(Protocol):
         ...
 
     def delete(self, fp: int) -> None: ...
+
+
+class NflogReceiver(Protocol):
+    """Who was notified: upstream's ``nflogpb.Receiver`` (receiver name, integration, index)."""
+
+    @property
+    def group_name(self) -> str: ...
+
+    @property
+    def integration(self) -> str: ...
+
+    @property
+    def idx(self) -> int: ...
+
+
+class NflogEntry(Protocol):
+    """What the notification log remembers about the last notification of a group."""
+
+    @property
+    def timestamp(self) -> datetime: ...
+
+    @property
+    def firing_alerts(self) -> frozenset[int]: ...
+
+    @property
+    def resolved_alerts(self) -> frozenset[int]: ...
+
+
+class NotificationLog(Protocol):
+    """The notification log as the notify pipeline sees it (dedup reads, set-notifies writes)."""
+
+    def query(self, group_key: str, receiver: NflogReceiver) -> NflogEntry | None: ...
+
+    def log(
+        self,
+        receiver: NflogReceiver,
+        group_key: str,
+        firing: Sequence[int],
+        resolved: Sequence[int],
+        expiry: timedelta,
+    ) -> None: ...

@@ -26,3 +26,7 @@ class NotifyContext:
     resolved_alerts: tuple[int, ...] = field(default=())
     integration: str = ""
     """``name[index]`` of the integration a per-integration stage works for, e.g. ``webhook[0]``."""
+    deadline: datetime | None = None
+    """When this flush's work must stop (upstream's context deadline: the next flush); retries end here."""
+    route_labels: dict[str, str] = field(default_factory=dict)
+    """The route's ``labels`` (upstream 0.34), merged down the tree; set by the dispatcher."""

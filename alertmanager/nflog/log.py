@@ -1,0 +1,251 @@
+"""The notification log: which alerts of a group were last sent to which integration, and when.
+
+Keyed like upstream (``group_key:receiver/integration/idx``), merged from peers like upstream
+(newer timestamp wins, expired entries dropped) and stored in ``<storage_dir>/nflog`` in
+upstream's snapshot format. Beyond upstream, every new entry is appended (and fsynced) to that
+file at once, so a restart or crash never forgets a notification; the format allows it because
+a snapshot is just a sequence of entries in which the last one for a key wins. ``maintenance()``
+compacts the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from prometheus_client import CollectorRegistry
+
+from alertmanager.nflog._codec import (
+    Entry,
+    NflogError,
+    decode_entry,
+    encode_entry,
+    iter_delimited,
+    state_key,
+    to_ns,
+    write_delimited,
+)
+from alertmanager.nflog._metrics import NflogMetrics
+from alertmanager.types import Clock, NflogReceiver
+
+__all__ = ["NotificationLog"]
+
+_log = logging.getLogger(__name__)
+
+OVERSIZED_MESSAGE = 700
+"""Blobs larger than this were sent to every peer directly, so merge does not re-gossip them
+(upstream ``cluster.OversizedMessage``)."""
+
+Broadcast = Callable[[bytes], None]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class NotificationLog:
+    """Notification log entries by (group key, receiver, integration, index).
+
+    Args:
+        clock: the time source.
+        retention: how long an entry lives (``--data.retention``), unless the caller's expiry
+            (2 × repeat_interval) is shorter.
+        storage_dir: where ``nflog`` is kept; ``None`` keeps everything in memory.
+        registry: where the ``alertmanager_nflog_*`` metrics go.
+        on_change: receives each change to gossip: a single-entry delta after ``log``, or a
+            received blob worth re-gossiping after ``merge`` (see ``set_broadcast``).
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        retention: timedelta,
+        storage_dir: Path | None,
+        registry: CollectorRegistry,
+        on_change: Broadcast | None = None,
+        fsync: bool = True,
+    ) -> None:
+        self._clock = clock
+        self._retention = retention
+        self._broadcast: Broadcast = on_change or (lambda _b: None)
+        self._fsync = fsync
+        self._metrics = NflogMetrics(registry)
+        self._lock = threading.RLock()
+        self._state: dict[str, Entry] = {}
+        self._path = None if storage_dir is None else Path(storage_dir) / "nflog"
+        self._file: BinaryIO | None = None
+        if self._path is not None:
+            self._load(self._path)
+            self._rewrite()
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return
+        try:
+            for raw, _ in iter_delimited(data):
+                e = decode_entry(raw)
+                self._state[e.state_key] = e  # the last entry for a key wins, as in Go
+        except NflogError as exc:
+            # A torn tail after a crash mid-append: keep what decoded, compaction drops the rest.
+            _log.warning("notification log %s: ignoring unreadable tail: %s", path, exc)
+
+    def _rewrite(self) -> int:
+        assert self._path is not None
+        data = self.snapshot()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self._path, data)
+        self._file = open(self._path, "ab")  # noqa: SIM115 - held open for appends
+        return len(data)
+
+    def _append(self, raws: Sequence[bytes]) -> None:
+        if self._file is None:
+            return
+        self._file.write(write_delimited(raws))
+        self._file.flush()
+        if self._fsync:
+            os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        """Writes a compact snapshot (when persistent) and releases the file."""
+        with self._lock:
+            if self._path is not None and self._file is not None:
+                self._rewrite()
+                self._file.close()
+                self._file = None
+
+    # -- the log -------------------------------------------------------------------------------
+
+    def set_broadcast(self, broadcast: Broadcast) -> None:
+        """Where changes are gossiped from now on (the cluster channel, wired by the app)."""
+        with self._lock:
+            self._broadcast = broadcast
+
+    def query(self, group_key: str, receiver: NflogReceiver) -> Entry | None:
+        """The entry for a group and one integration of a receiver, or ``None``."""
+        start = time.perf_counter()
+        self._metrics.queries.inc()
+        with self._lock:
+            e = self._state.get(state_key(group_key, receiver.group_name, receiver.integration, receiver.idx))
+        if e is None:
+            self._metrics.query_errors.inc()  # upstream counts "not found" as a failed query
+        self._metrics.query_duration.observe(time.perf_counter() - start)
+        return e
+
+    def log(
+        self,
+        receiver: NflogReceiver,
+        group_key: str,
+        firing: Sequence[int],
+        resolved: Sequence[int],
+        expiry: timedelta = timedelta(0),
+    ) -> None:
+        """Records a notification sent now; it expires after ``expiry`` if shorter than retention."""
+        now_ns = to_ns(self._clock())
+        key = state_key(group_key, receiver.group_name, receiver.integration, receiver.idx)
+        expires = self._retention
+        if expiry > timedelta(0) and self._retention > expiry:
+            expires = expiry
+        with self._lock:
+            prev = self._state.get(key)
+            if prev is not None and prev.timestamp_ns > now_ns:
+                return  # a peer with a clock ahead of ours already logged a newer one
+            e = encode_entry(
+                group_key=group_key,
+                group_name=receiver.group_name,
+                integration=receiver.integration,
+                idx=receiver.idx,
+                timestamp_ns=now_ns,
+                expires_at_ns=now_ns + expires // timedelta(microseconds=1) * 1000,
+                firing=firing,
+                resolved=resolved,
+            )
+            self._state[key] = e
+            self._append([e.raw])
+            broadcast = self._broadcast
+        broadcast(write_delimited([e.raw]))
+
+    def entries(self) -> list[Entry]:
+        """Every entry, in no particular order."""
+        with self._lock:
+            return list(self._state.values())
+
+    def gc(self) -> int:
+        """Deletes expired entries (expires_at ≤ now); returns how many."""
+        start = time.perf_counter()
+        now_ns = to_ns(self._clock())
+        with self._lock:
+            dead = [k for k, e in self._state.items() if e.expires_at_ns <= now_ns]
+            for k in dead:
+                del self._state[k]
+        self._metrics.gc_duration.observe(time.perf_counter() - start)
+        return len(dead)
+
+    def maintenance(self) -> int:
+        """GC, then compact the snapshot file; returns the snapshot size in bytes."""
+        self._metrics.maintenance.inc()
+        try:
+            self.gc()
+            with self._lock:
+                start = time.perf_counter()
+                size = self._rewrite() if self._path is not None else len(self.snapshot())
+                self._metrics.snapshot_duration.observe(time.perf_counter() - start)
+        except Exception:
+            self._metrics.maintenance_errors.inc()
+            raise
+        self._metrics.snapshot_size.set(size)
+        return size
+
+    # -- replication (the cluster's "nfl" state) ------------------------------------------------
+
+    def snapshot(self) -> bytes:
+        """The full state in upstream's format (gossip push/pull and the snapshot file)."""
+        with self._lock:
+            return write_delimited(e.raw for e in self._state.values())
+
+    def merge(self, data: bytes) -> bool:
+        """Merges a peer's state or delta; newer timestamps win. NflogError if malformed."""
+        incoming: dict[str, Entry] = {}
+        for raw, _ in iter_delimited(data):
+            e = decode_entry(raw)
+            incoming[e.state_key] = e
+        now_ns = to_ns(self._clock())
+        changed: list[bytes] = []
+        with self._lock:
+            for key, e in incoming.items():
+                if e.expires_at_ns < now_ns:
+                    continue
+                prev = self._state.get(key)
+                if prev is None or prev.timestamp_ns < e.timestamp_ns:
+                    self._state[key] = e
+                    changed.append(e.raw)
+            self._append(changed)
+            broadcast = self._broadcast
+        if len(data) <= OVERSIZED_MESSAGE:
+            for _ in changed:
+                broadcast(data)
+                self._metrics.propagated.inc()
+        return bool(changed)

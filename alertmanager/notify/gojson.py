@@ -1,0 +1,85 @@
+"""JSON and timestamps exactly as Go's ``encoding/json`` writes them, for byte-identical payloads.
+
+Go escapes ``<``, ``>`` and ``&`` (HTML-safe), U+2028/U+2029 and control characters (``\\u00XX``
+except ``\\n \\r \\t``), keeps other non-ASCII text raw, and writes struct fields in declaration
+order (dicts here keep insertion order; callers sort map-typed values themselves).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+__all__ = ["GO_ZERO_TIME", "go_json", "go_time"]
+
+GO_ZERO_TIME = "0001-01-01T00:00:00Z"
+
+_ESCAPE = re.compile('[\\x00-\\x1f"\\\\<>&\u2028\u2029]')
+_SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = m.group(0)
+    return _SHORT.get(c) or f"\\u{ord(c):04x}"
+
+
+def _string(s: str) -> str:
+    return '"' + _ESCAPE.sub(_escape_char, s) + '"'
+
+
+def _encode(v: object, out: list[str]) -> None:
+    if isinstance(v, str):
+        out.append(_string(v))
+    elif v is None:
+        out.append("null")
+    elif isinstance(v, bool):
+        out.append("true" if v else "false")
+    elif isinstance(v, int):
+        out.append(str(v))
+    elif isinstance(v, Mapping):
+        out.append("{")
+        for i, (k, item) in enumerate(v.items()):
+            if i:
+                out.append(",")
+            out.append(_string(str(k)))
+            out.append(":")
+            _encode(item, out)
+        out.append("}")
+    elif isinstance(v, Sequence):
+        out.append("[")
+        for i, item in enumerate(v):
+            if i:
+                out.append(",")
+            _encode(item, out)
+        out.append("]")
+    else:
+        raise TypeError(f"cannot encode {type(v).__name__} as Go JSON")
+
+
+def go_json(value: object) -> bytes:
+    """``json.NewEncoder(w).Encode(value)``'s output, trailing newline included."""
+    out: list[str] = []
+    _encode(value, out)
+    out.append("\n")
+    return "".join(out).encode()
+
+
+def go_time(t: datetime | None) -> str:
+    """``time.Time`` as Go marshals it (RFC 3339 with nanoseconds, trailing zeros trimmed).
+
+    ``None`` is Go's zero time. The offset is kept: UTC prints ``Z``, others ``±hh:mm``.
+    """
+    if t is None:
+        return GO_ZERO_TIME
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    text = f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+    if t.microsecond:
+        text += "." + f"{t.microsecond:06d}".rstrip("0")
+    offset = t.utcoffset() or timedelta(0)
+    if offset == timedelta(0):
+        return text + "Z"
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"

@@ -1,0 +1,144 @@
+"""RetryStage: calls an integration, retrying with exponential backoff until the flush deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from alertmanager.model.alert import Alert
+from alertmanager.notify.context import NotifyContext
+from alertmanager.notify.metrics import NotifyMetrics
+from alertmanager.notify.notifier import Integration, NotifyError, Reason
+from alertmanager.notify.wait import Sleep
+from alertmanager.types import Clock
+
+__all__ = ["Backoff", "RetryStage"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Backoff:
+    """Exponential backoff with jitter; the defaults are upstream's (cenkalti/backoff)."""
+
+    initial: float = 0.5
+    multiplier: float = 1.5
+    max_interval: float = 60.0
+    randomization: float = 0.5
+
+    def delays(self, rng: random.Random) -> Iterator[float]:
+        """The pauses between attempts, in seconds, forever."""
+        interval = self.initial
+        while True:
+            delta = self.randomization * interval
+            yield interval - delta + rng.random() * 2 * delta
+            interval = min(interval * self.multiplier, self.max_interval)
+
+
+class RetryStage:
+    """Sends through one integration; ``NotifyError.retryable`` decides whether to try again.
+
+    Without ``send_resolved`` only firing alerts are sent, and a group with none is reported as
+    sent without a request (so the notification log still records the resolution).
+    """
+
+    __slots__ = ("backoff", "clock", "integration", "metrics", "rng", "sleep")
+
+    def __init__(
+        self,
+        integration: Integration,
+        *,
+        metrics: NotifyMetrics,
+        clock: Clock,
+        sleep: Sleep = asyncio.sleep,
+        backoff: Backoff = Backoff(),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.integration = integration
+        self.metrics = metrics
+        self.clock = clock
+        self.sleep = sleep
+        self.backoff = backoff
+        self.rng = rng if rng is not None else random.Random()
+
+    async def __call__(
+        self, ctx: NotifyContext, alerts: Sequence[Alert]
+    ) -> tuple[NotifyContext, list[Alert]]:
+        name = self.integration.name
+        self.metrics.notifications.labels(name).inc()
+        try:
+            await self._send(ctx, alerts)
+        except NotifyError as e:
+            self.metrics.notifications_failed.labels(name, e.reason).inc()
+            raise
+        except asyncio.CancelledError:
+            self.metrics.notifications_failed.labels(name, "contextCanceled").inc()
+            raise
+        return ctx, list(alerts)
+
+    def _remaining(self, ctx: NotifyContext) -> float | None:
+        if ctx.deadline is None:
+            return None
+        return (ctx.deadline - self.clock()).total_seconds()
+
+    async def _send(self, ctx: NotifyContext, alerts: Sequence[Alert]) -> None:
+        integ = self.integration
+        if integ.send_resolved:
+            sent = list(alerts)
+        else:
+            if not ctx.firing_alerts:
+                return
+            sent = [a for a in alerts if not a.resolved(ctx.now)]
+        where = f"{integ.receiver_name or ctx.receiver}/{integ}"
+        last: NotifyError | None = None
+        attempts = 0
+        delays = self.backoff.delays(self.rng)
+        while True:
+            remaining = self._remaining(ctx)
+            if remaining is not None and remaining <= 0:
+                reason: Reason = last.reason if last is not None else "contextDeadlineExceeded"
+                cause = str(last) if last is not None else "context deadline exceeded"
+                raise NotifyError(
+                    f"{where}: notify retry canceled after {attempts} attempts: {cause}",
+                    retryable=False,
+                    reason=reason,
+                ) from last
+            attempts += 1
+            err = await self._attempt(ctx, sent, remaining)
+            if err is None:
+                return
+            if not err.retryable:
+                raise NotifyError(
+                    f"{where}: notify retry canceled due to unrecoverable error after "
+                    f"{attempts} attempts: {err}",
+                    retryable=False,
+                    reason=err.reason,
+                ) from err
+            if err.reason != "contextDeadlineExceeded" or last is None:
+                last = err
+            pause = next(delays)
+            remaining = self._remaining(ctx)
+            if remaining is not None:
+                pause = min(pause, max(remaining, 0.0))
+            await self.sleep(pause)
+
+    async def _attempt(
+        self, ctx: NotifyContext, sent: list[Alert], remaining: float | None
+    ) -> NotifyError | None:
+        name = self.integration.name
+        start = self.clock()
+        try:
+            async with asyncio.timeout(remaining):
+                await self.integration.notifier.notify(ctx, sent)
+            err: NotifyError | None = None
+        except NotifyError as e:
+            err = e
+        except TimeoutError:
+            err = NotifyError("context deadline exceeded", retryable=True, reason="contextDeadlineExceeded")
+        except Exception as e:  # a notifier bug must not stall the pipeline
+            err = NotifyError(f"{type(e).__name__}: {e}", retryable=False, reason="other")
+        self.metrics.latency.labels(name).observe((self.clock() - start).total_seconds())
+        self.metrics.requests.labels(name).inc()
+        if err is not None:
+            self.metrics.requests_failed.labels(name).inc()
+        return err
