@@ -1,0 +1,111 @@
+"""The Starlette application: every route, under ``--web.route-prefix``, instrumented."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, Router
+
+from alertmanager.api._deps import ApiDeps
+from alertmanager.api._http import json_response, text_response
+from alertmanager.api._metrics import AlertsMetrics, HttpMetrics, InstrumentMiddleware
+from alertmanager.api.ops import OpsResource
+from alertmanager.api.v1 import v1_routes
+from alertmanager.api.v2._view import AlertView
+from alertmanager.api.v2.alerts import AlertsResource
+from alertmanager.api.v2.groups import GroupsResource
+from alertmanager.api.v2.receivers import ReceiversResource
+from alertmanager.api.v2.silences import SilencesResource
+from alertmanager.api.v2.status import StatusResource
+
+__all__ = ["create_api", "normalize_prefix"]
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def normalize_prefix(prefix: str) -> str:
+    """``--web.route-prefix`` as a path with a leading and no trailing slash; ``""`` for root."""
+    prefix = prefix.strip()
+    if not prefix.startswith("/"):
+        prefix = "/" + prefix
+    return prefix.rstrip("/")
+
+
+def _by_method(**handlers: Endpoint) -> Endpoint:
+    """One endpoint per path, so a wrong method gets a 405 listing every allowed one."""
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return endpoint
+
+
+def _v2_app(deps: ApiDeps, metrics: AlertsMetrics) -> CORSMiddleware:
+    view = AlertView(deps)
+    alerts = AlertsResource(deps, view, metrics)
+    silences = SilencesResource(deps)
+    router = Router(routes=[
+        Route("/status", StatusResource(deps).get, methods=["GET"]),
+        Route("/receivers", ReceiversResource(deps).get, methods=["GET"]),
+        Route("/alerts", _by_method(GET=alerts.get, POST=alerts.post), methods=["GET", "POST"]),
+        Route("/alerts/groups", GroupsResource(deps, view).get, methods=["GET"]),
+        Route("/silences", _by_method(GET=silences.list, POST=silences.post), methods=["GET", "POST"]),
+        Route("/silence/{silence_id}", _by_method(GET=silences.get, DELETE=silences.delete),
+              methods=["GET", "DELETE"]),
+    ])
+    # Upstream wraps the v2 API in rs/cors' defaults: any origin, simple methods.
+    return CORSMiddleware(router, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
+                          allow_headers=["Origin", "Accept", "Content-Type", "X-Requested-With"])
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    path = request.url.path
+    if "/api/v2/" in path:
+        return json_response({"code": 404, "message": f"path {path} was not found"}, 404)
+    return text_response("404 page not found\n", 404)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException) and exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        methods = ",".join(m.strip() for m in allowed.split(",") if m.strip())
+        if "/api/v2/" in request.url.path:
+            return json_response(
+                {"code": 405, "message": f"method {request.method} is not allowed, but [{methods}] are"}, 405)
+        return text_response("Method Not Allowed\n", 405)
+    if isinstance(exc, HTTPException) and exc.status_code == 404:
+        return await _not_found(request, exc)
+    code = exc.status_code if isinstance(exc, HTTPException) else 500
+    return text_response(str(getattr(exc, "detail", exc)), code)
+
+
+def create_api(deps: ApiDeps) -> Starlette:
+    """The whole HTTP surface of the server, built from ``deps``."""
+    prefix = normalize_prefix(deps.route_prefix)
+    ops = OpsResource(deps, prefix)
+    routes: list[BaseRoute] = [
+        Route("/", ops.index, methods=["GET"]),
+        Route("/metrics", ops.metrics, methods=["GET"]),
+        Route("/-/healthy", ops.healthy, methods=["GET"]),
+        Route("/-/ready", ops.ready, methods=["GET"]),
+        Route("/-/reload", ops.reload, methods=["POST"]),
+        Mount("/api/v1", routes=v1_routes()),
+        Mount("/api/v2", app=_v2_app(deps, AlertsMetrics(deps.registry))),
+    ]
+    if prefix:
+        async def to_prefix(request: Request) -> Response:
+            return RedirectResponse(prefix, status_code=302)
+
+        routes = [Route("/", to_prefix, methods=["GET"]), Mount(prefix, routes=routes)]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(InstrumentMiddleware, metrics=HttpMetrics(deps.registry), prefix=prefix or "/")],
+        exception_handlers={HTTPException: _http_error},
+    )

@@ -1,0 +1,164 @@
+"""How an alert looks through the API: its receivers, its refreshed status, its JSON.
+
+Listing 100k alerts must stay cheap, so each alert's receivers are cached per configuration
+and its JSON per (alert version, receivers, status); muters are only asked again when their
+answer can have changed (the silencer's answer is keyed by the silence store's version).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from alertmanager.api._deps import ApiDeps
+from alertmanager.api._http import format_time, match_filter_labels, sorted_labels
+from alertmanager.config.schema import Config
+from alertmanager.model.alert import Alert
+from alertmanager.model.matchers import Matcher, compile_go_regex
+from alertmanager.types import AlertState, Muter
+
+__all__ = ["AlertView", "Status", "compile_receiver_regex", "make_alert_filter", "receiver_labels"]
+
+Status = tuple[str, tuple[str, ...], tuple[str, ...]]
+"""(state, silenced_by, inhibited_by), as ``Marker.status`` returns it."""
+
+_Rendered = tuple[Alert, tuple[str, ...], Status, bytes]
+
+
+def receiver_labels(cfg: Config) -> dict[str, Mapping[str, str]]:
+    """Each receiver's ``labels`` (upstream 0.33+; they always hold ``name``)."""
+    return {r.name: r.labels for r in cfg.receivers}
+
+
+class AlertView:
+    """Per-app caches and the per-alert work shared by ``/alerts`` and ``/alerts/groups``."""
+
+    def __init__(self, deps: ApiDeps) -> None:
+        self._deps = deps
+        self._receivers: dict[int, tuple[Config, tuple[str, ...]]] = {}
+        self._json: dict[int, _Rendered] = {}
+        # fp -> (inhibitor, alert store version, answer valid until): see refresh_status.
+        self._inhibited: dict[int, tuple[Muter, int, datetime | None]] = {}
+
+    def receivers(self, alert: Alert, cfg: Config) -> tuple[str, ...]:
+        fp = alert.fingerprint
+        hit = self._receivers.get(fp)
+        if hit is not None and hit[0] is cfg:
+            return hit[1]
+        names = tuple(self._deps.match_receivers(alert.labels))
+        self._receivers[fp] = (cfg, names)
+        return names
+
+    def refresh_status(self, alert: Alert, now: datetime) -> Status:
+        """Re-run the inhibitor and the silencer for ``alert`` (upstream's ``setAlertStatus``)."""
+        deps = self._deps
+        fp = alert.fingerprint
+        inhibitor = deps.inhibitor()
+        if inhibitor is not None:
+            self._refresh_inhibited(inhibitor, alert, now)
+        silencer = deps.silencer
+        if silencer is not None:
+            active, pending, version, known = deps.marker.silenced(fp)
+            # Unchanged store and no silence recorded: nothing can match now that did not before.
+            if not (known and version == deps.silences.version and not active and not pending):
+                silencer.mutes(alert.labels, now)
+        return deps.marker.status(fp)
+
+    def _refresh_inhibited(self, inhibitor: Muter, alert: Alert, now: datetime) -> None:
+        # An inhibitor's answer changes only when its source alerts change (a put, which bumps
+        # the store's version once every subscriber has taken it) or when the inhibiting source
+        # resolves; in between, the marker still holds the answer it recorded last time.
+        fp = alert.fingerprint
+        store = self._deps.alerts
+        hit = self._inhibited.get(fp)
+        if (hit is not None and hit[0] is inhibitor and hit[1] == store.version
+                and (hit[2] is None or now < hit[2])):
+            return
+        settled, version = store.settled, store.version
+        valid_until: datetime | None = None
+        if inhibitor.mutes(alert.labels, now):
+            by = self._deps.marker.inhibited(fp)
+            source = store.get(int(by[0], 16)) if by else None
+            valid_until = now if source is None or source.ends_at is None else source.ends_at
+        if settled:
+            self._inhibited[fp] = (inhibitor, version, valid_until)
+        else:
+            self._inhibited.pop(fp, None)
+
+    def render(self, alert: Alert, receivers: tuple[str, ...], status: Status,
+               muted_by: Sequence[str] = ()) -> bytes:
+        """The ``gettableAlert`` JSON, with upstream's field order."""
+        fp = alert.fingerprint
+        if not muted_by:
+            hit = self._json.get(fp)
+            if hit is not None and hit[0] is alert and hit[1] == receivers and hit[2] == status:
+                return hit[3]
+        state = AlertState.SUPPRESSED if muted_by else status[0]
+        doc: dict[str, object] = {
+            "annotations": sorted_labels(alert.annotations),
+            "endsAt": format_time(alert.ends_at),
+            "fingerprint": f"{fp:016x}",
+            "receivers": [{"name": r} for r in receivers],
+            "startsAt": format_time(alert.starts_at),
+            "status": {
+                "inhibitedBy": list(status[2]),
+                "mutedBy": list(muted_by),
+                "silencedBy": list(status[1]),
+                "state": state,
+            },
+            "updatedAt": format_time(alert.updated_at),
+        }
+        if alert.generator_url:
+            doc["generatorURL"] = alert.generator_url
+        doc["labels"] = sorted_labels(alert.labels)
+        out = orjson.dumps(doc)
+        if not muted_by:
+            self._json[fp] = (alert, receivers, status, out)
+        return out
+
+    def prune(self, live: int) -> None:
+        """Forget cached alerts that left the store, once the caches outgrow it."""
+        if len(self._json) + len(self._receivers) + len(self._inhibited) <= 3 * live + 2048:
+            return
+        store = self._deps.alerts
+        caches: tuple[dict[int, Any], ...] = (self._json, self._receivers, self._inhibited)
+        for cache in caches:
+            for fp in [fp for fp in cache if store.get(fp) is None]:
+                del cache[fp]
+
+
+def make_alert_filter(
+    view: AlertView,
+    matchers: Sequence[Matcher],
+    *,
+    active: bool,
+    silenced: bool,
+    inhibited: bool,
+    unprocessed: bool,
+) -> Callable[[Alert, datetime], bool]:
+    """Upstream's ``alertFilter``: unresolved, matching the filter, in a wanted state."""
+
+    def keep(alert: Alert, now: datetime) -> bool:
+        if alert.ends_at is not None and alert.ends_at < now:
+            return False
+        if matchers and not match_filter_labels(matchers, alert.labels):
+            return False
+        state, silenced_by, inhibited_by = view.refresh_status(alert, now)
+        if not active and state == AlertState.ACTIVE:
+            return False
+        if not unprocessed and state == AlertState.UNPROCESSED:
+            return False
+        if not silenced and silenced_by:
+            return False
+        return inhibited or not inhibited_by
+
+    return keep
+
+
+def compile_receiver_regex(text: str) -> re.Pattern[str]:
+    """The ``receiver`` parameter, anchored as upstream (``^(?:…)$``); ``MatcherError``."""
+    return compile_go_regex(text)
