@@ -11,7 +11,7 @@ from typing import Any
 __all__ = ["setup_logging"]
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING, "error": logging.ERROR}
-_STD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+_STD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
 
 
 def _timestamp(record: logging.LogRecord) -> str:

@@ -58,7 +58,12 @@ async def _run(options: Options) -> int:
     loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(am.reload_logged()))
     for a in options.listen_addresses:
         log.info("Listening on address", extra={"address": a})
+    # uvicorn re-raises the stop signal once it has shut down, restoring the handler it found
+    # first; a no-op handler here makes a clean SIGTERM exit 0, as upstream's does.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
     await server.serve(sockets=sockets)
+    log.info("See you next time!")
     return 0
 
 

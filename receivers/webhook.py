@@ -1,0 +1,143 @@
+"""The webhook receiver (``webhook_configs``): upstream's version-4 JSON payload, POSTed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+from alertmanager.config.schema import HTTPNotifierConfig
+from alertmanager.config.values import GoDuration, SecretTemplateURL, UInt64
+from alertmanager.model.alert import Alert
+from alertmanager.notify.context import NotifyContext
+from alertmanager.notify.gojson import GO_ZERO_TIME, go_json, go_time
+from alertmanager.notify.http import check_response, new_client, post_json
+from alertmanager.notify.notifier import NotifierDeps, NotifyError
+
+__all__ = ["CONFIG", "GLOBAL_FALLBACKS", "WebhookConfig", "WebhookNotifier", "build_payload"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookConfig(HTTPNotifierConfig):
+    """One ``webhook_configs`` entry (``url`` may hold Go template syntax since 0.34)."""
+
+    GO_TYPE: ClassVar[str] = "webhook.plain"
+
+    send_resolved: bool = True
+    url: SecretTemplateURL | None = None
+    url_file: str = ""
+    max_alerts: UInt64 = UInt64(0)
+    timeout: GoDuration = GoDuration(timedelta(0))
+    payload: Any = None
+
+    def _validate(self) -> Self:
+        if not self.url and not self.url_file:
+            raise ValueError("one of url or url_file must be configured")
+        if self.url and self.url_file:
+            raise ValueError("at most one of url & url_file must be configured")
+        return self
+
+
+CONFIG = WebhookConfig
+GLOBAL_FALLBACKS = {"http_config": "http_config"}
+
+
+# -- notifier (NOTIFY) -------------------------------------------------------------------------
+
+_REGEXP_META = frozenset("\\.+*?()|[]{}^$")
+
+
+def _quote_meta(s: str) -> str:
+    """Go's ``regexp.QuoteMeta`` (upstream applies it to the receiver name in the payload)."""
+    return "".join("\\" + c if c in _REGEXP_META else c for c in s)
+
+
+def _sorted(kv: Mapping[str, str]) -> dict[str, str]:
+    return {k: kv[k] for k in sorted(kv)}
+
+
+def _common(maps: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    if not maps:
+        return {}
+    common = dict(maps[0])
+    for m in maps[1:]:
+        common = {k: v for k, v in common.items() if m.get(k) == v}
+    return _sorted(common)
+
+
+def build_payload(
+    ctx: NotifyContext, alerts: Sequence[Alert], *, external_url: str, truncated: int = 0
+) -> dict[str, object]:
+    """The webhook message as upstream's ``webhook.Message`` (template data + version fields).
+
+    A firing alert's ``endsAt`` is Go's zero time: upstream's dispatcher clears the end time
+    of every alert that has not resolved at flush time.
+    """
+    resolved = [a.resolved(ctx.now) for a in alerts]
+    return {
+        "receiver": _quote_meta(ctx.receiver),
+        "status": "firing" if not all(resolved) else "resolved",
+        "alerts": [
+            {
+                "status": "resolved" if r else "firing",
+                "labels": _sorted(a.labels),
+                "annotations": _sorted(a.annotations),
+                "startsAt": go_time(a.starts_at),
+                "endsAt": go_time(a.ends_at) if r else GO_ZERO_TIME,
+                "generatorURL": a.generator_url,
+                "fingerprint": a.fingerprint_hex,
+            }
+            for a, r in zip(alerts, resolved, strict=True)
+        ],
+        "groupLabels": _sorted(ctx.group_labels),
+        "commonLabels": _common([a.labels for a in alerts]),
+        "commonAnnotations": _common([a.annotations for a in alerts]),
+        "externalURL": external_url,
+        "version": "4",
+        "groupKey": ctx.group_key,
+        "truncatedAlerts": truncated,
+    }
+
+
+class WebhookNotifier:
+    """POSTs the group as JSON; 2xx is success, 5xx is retried, other statuses are not."""
+
+    def __init__(self, conf: WebhookConfig, deps: NotifierDeps) -> None:
+        self.conf = conf
+        self._external_url = deps.external_url
+        self._client = new_client(conf.http_config, transport=deps.transport)
+
+    def _url(self) -> str:
+        if self.conf.url:
+            return self.conf.url.value
+        try:
+            return Path(self.conf.url_file).read_text().strip()
+        except OSError as e:
+            raise NotifyError(f"read url_file: {e}", retryable=False) from None
+
+    async def notify(self, ctx: NotifyContext, alerts: Sequence[Alert]) -> None:
+        limit = self.conf.max_alerts
+        truncated = 0
+        if limit and len(alerts) > limit:
+            alerts, truncated = alerts[:limit], len(alerts) - limit
+        body = go_json(build_payload(ctx, alerts, external_url=self._external_url, truncated=truncated))
+        url = self._url()
+        timeout = self.conf.timeout.total_seconds() or None
+        try:
+            async with asyncio.timeout(timeout):
+                resp = await post_json(self._client, url, body)
+        except TimeoutError:
+            raise NotifyError(
+                f'Post "<redacted>": configured webhook timeout reached ({timeout:g}s)',
+                retryable=True,
+            ) from None
+        check_response(resp)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+NOTIFIER = WebhookNotifier
+"""The notifier class the app builds for each ``webhook_configs`` entry."""
