@@ -75,7 +75,7 @@ def serve(options: Options) -> int:
     # Go's client library has no ``*_created`` series; dashboards and the mixin don't expect them.
     from prometheus_client import disable_created_metrics
 
-    disable_created_metrics()
+    disable_created_metrics()  # type: ignore[no-untyped-call]
     try:
         import uvloop
 

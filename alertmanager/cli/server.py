@@ -101,7 +101,9 @@ def _duration_default(ns: argparse.Namespace, name: str) -> timedelta:
 def parse_args(argv: Sequence[str]) -> Options:
     """Turn command-line arguments into ``Options`` (exits with kingpin's message on error)."""
     ns = _build_parser().parse_args(list(argv))
-    d = lambda name: _duration_default(ns, name)  # noqa: E731
+    def d(name: str) -> timedelta:
+        return _duration_default(ns, name)
+
     cluster = ClusterOptions(
         listen_address=ns.cluster_listen,
         advertise_address=ns.cluster_advertise,

@@ -1,7 +1,8 @@
 """Label sets and their fingerprints, identical to Prometheus's.
 
 A fingerprint is FNV-1a 64 over the label names in sorted order, each name and value followed
-by the 0xff separator byte (hashed in C by ``fnv-c``: the API fingerprints every alert). It is what the API shows as an alert's ``fingerprint`` (16 hex
+by the 0xff separator byte (hashed in C by ``fnv-c``: the API fingerprints every
+alert). It is what the API shows as an alert's ``fingerprint`` (16 hex
 digits) and what upstream keys alerts by, so it must match Go bit for bit.
 """
 

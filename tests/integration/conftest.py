@@ -17,6 +17,8 @@ def our_server_factory(tmp_path):
         counter = iter(range(1000))
 
         def start(config_text: str, extra=(), **kw):
-            return stack.enter_context(running(our_command(), tmp_path / f"ours{next(counter)}", config_text, extra, **kw))
+            return stack.enter_context(
+                running(our_command(), tmp_path / f"ours{next(counter)}", config_text, extra, **kw)
+            )
 
         yield start

@@ -103,7 +103,7 @@ def start_server(
         f"--config.file={cfg}",
         f"--storage.path={workdir / 'data'}",
         f"--web.listen-address=127.0.0.1:{port}",
-        f"--cluster.listen-address={'127.0.0.1:%d' % cport if cluster else ''}",
+        f"--cluster.listen-address={f'127.0.0.1:{cport}' if cluster else ''}",
         *extra,
     ]
     log_path = workdir / f"{name}.log"
@@ -126,8 +126,9 @@ def start_server(
 
 
 @contextlib.contextmanager
-def running(command: Sequence[str], workdir: Path, config_text: str | None, extra: Sequence[str] = (),
-            **kw) -> Iterator[Server]:
+def running(
+    command: Sequence[str], workdir: Path, config_text: str | None, extra: Sequence[str] = (), **kw
+) -> Iterator[Server]:
     srv = start_server(command, workdir, config_text, extra, **kw)
     try:
         yield srv
@@ -135,8 +136,15 @@ def running(command: Sequence[str], workdir: Path, config_text: str | None, extr
         srv.stop(signal.SIGKILL)
 
 
-def run_amtool(args: Sequence[str], *, ours: bool, timeout: float = 30, input: str | None = None,
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_amtool(
+    args: Sequence[str], *, ours: bool, timeout: float = 30, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "alertmanager.amtool"] if ours else [AMTOOL]
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=timeout, input=input,
-                          env=dict(os.environ, **(env or {}), HOME=os.environ.get("HOME", "/tmp")))
+    return subprocess.run(
+        [*cmd, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+        env=dict(os.environ, **(env or {}), HOME=os.environ.get("HOME", "/tmp")),
+    )

@@ -59,8 +59,10 @@ def test_sighup_reloads_and_bad_config_keeps_old(tmp_path):
         cfg = work / "alertmanager.yml"
         cfg.write_text(CONFIG.replace("name: default", "name: default\n  - name: second"))
         srv.proc.send_signal(signal.SIGHUP)
-        wait_until(lambda: {r["name"] for r in httpx.get(srv.url + "/api/v2/receivers").json()} == {"default", "second"},
-                   what="reload through SIGHUP")
+        wait_until(
+            lambda: {r["name"] for r in httpx.get(srv.url + "/api/v2/receivers").json()} == {"default", "second"},
+            what="reload through SIGHUP",
+        )
         assert srv.proc.poll() is None
 
         cfg.write_text("route: {receiver: missing}\nreceivers: [{name: x}]\n")
@@ -81,9 +83,14 @@ def test_bad_config_at_start_exits_non_zero(tmp_path):
 
 def test_route_prefix_and_external_url(tmp_path):
     port = free_port()
-    with running(our_command(), tmp_path / "am", CONFIG,
-                 ["--web.external-url=http://am.example.com:9093/alerting/"], port=port,
-                 ready_path="/alerting/-/ready") as srv:
+    with running(
+        our_command(),
+        tmp_path / "am",
+        CONFIG,
+        ["--web.external-url=http://am.example.com:9093/alerting/"],
+        port=port,
+        ready_path="/alerting/-/ready",
+    ) as srv:
         assert httpx.get(srv.url + "/alerting/api/v2/status").status_code == 200
         assert httpx.get(srv.url + "/api/v2/status").status_code == 404
         r = httpx.post(srv.url + "/alerting/api/v2/alerts", json=[{"labels": {"alertname": "x"}}])
@@ -92,9 +99,16 @@ def test_route_prefix_and_external_url(tmp_path):
 
 def test_self_peer_reports_one_ready_peer(tmp_path):
     cport = free_port()
-    with running(our_command(), tmp_path / "am", CONFIG,
-                 [f"--cluster.listen-address=127.0.0.1:{cport}", f"--cluster.peer=127.0.0.1:{cport}",
-                  "--cluster.settle-timeout=2s"]) as srv:
+    with running(
+        our_command(),
+        tmp_path / "am",
+        CONFIG,
+        [
+            f"--cluster.listen-address=127.0.0.1:{cport}",
+            f"--cluster.peer=127.0.0.1:{cport}",
+            "--cluster.settle-timeout=2s",
+        ],
+    ) as srv:
         # the harness put --cluster.listen-address= first; the later flag wins, as with kingpin
         def ready():
             c = httpx.get(srv.url + "/api/v2/status").json()["cluster"]

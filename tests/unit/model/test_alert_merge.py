@@ -12,8 +12,13 @@ def at(s: float) -> datetime:
 
 
 def alert(starts, ends, updated, timeout=False):
-    return Alert(labels={"a": "b"}, starts_at=at(starts), ends_at=None if ends is None else at(ends),
-                 updated_at=at(updated), timeout=timeout)
+    return Alert(
+        labels={"a": "b"},
+        starts_at=at(starts),
+        ends_at=None if ends is None else at(ends),
+        updated_at=at(updated),
+        timeout=timeout,
+    )
 
 
 # (older, newer, now, want_starts, want_ends) mirroring upstream's types.Alert.Merge rules
@@ -21,13 +26,22 @@ MERGE_CASES = [
     ("earliest start wins", alert(0, 100, 1), alert(5, 100, 2), 10, 0, 100),
     ("newer explicit end replaces timeout end", alert(0, 300, 1, timeout=True), alert(0, 50, 2), 10, 0, 50),
     ("later explicit end of older wins while firing", alert(0, 500, 1), alert(0, 300, 2, timeout=True), 10, 0, 500),
-    ("later timeout end of older does not win", alert(0, 500, 1, timeout=True), alert(0, 300, 2, timeout=True), 10, 0, 300),
+    (
+        "later timeout end of older does not win",
+        alert(0, 500, 1, timeout=True),
+        alert(0, 300, 2, timeout=True),
+        10,
+        0,
+        300,
+    ),
     ("both resolved: latest resolve wins", alert(0, 8, 1), alert(0, 5, 2), 10, 0, 8),
     ("newer resolved, older firing: newer end stays", alert(0, 500, 1), alert(0, 5, 2), 10, 0, 5),
 ]
 
 
-@pytest.mark.parametrize(("name", "older", "newer", "now", "starts", "ends"), MERGE_CASES, ids=[c[0] for c in MERGE_CASES])
+@pytest.mark.parametrize(
+    ("name", "older", "newer", "now", "starts", "ends"), MERGE_CASES, ids=[c[0] for c in MERGE_CASES]
+)
 def test_merge(name, older, newer, now, starts, ends):
     for a, b in ((older, newer), (newer, older)):  # argument order does not matter: updated_at decides
         got = a.merge(b, at(now))

@@ -10,9 +10,16 @@ from alertmanager.model.duration import (
     parse_prom_duration,
 )
 
-PROM = [("0", timedelta(0)), ("30s", timedelta(seconds=30)), ("1h30m", timedelta(minutes=90)),
-        ("2d", timedelta(days=2)), ("1w", timedelta(weeks=1)), ("1y", timedelta(days=365)),
-        ("500ms", timedelta(milliseconds=500)), ("4h", timedelta(hours=4))]
+PROM = [
+    ("0", timedelta(0)),
+    ("30s", timedelta(seconds=30)),
+    ("1h30m", timedelta(minutes=90)),
+    ("2d", timedelta(days=2)),
+    ("1w", timedelta(weeks=1)),
+    ("1y", timedelta(days=365)),
+    ("500ms", timedelta(milliseconds=500)),
+    ("4h", timedelta(hours=4)),
+]
 
 
 @pytest.mark.parametrize(("text", "want"), PROM, ids=[p[0] for p in PROM])
@@ -27,8 +34,13 @@ def test_prom_rejects(text):
         parse_prom_duration(text)
 
 
-GO = [("1m0s", timedelta(minutes=1)), ("200ms", timedelta(milliseconds=200)), ("6h0m0s", timedelta(hours=6)),
-      ("15s", timedelta(seconds=15)), ("1h30m0s", timedelta(minutes=90))]
+GO = [
+    ("1m0s", timedelta(minutes=1)),
+    ("200ms", timedelta(milliseconds=200)),
+    ("6h0m0s", timedelta(hours=6)),
+    ("15s", timedelta(seconds=15)),
+    ("1h30m0s", timedelta(minutes=90)),
+]
 
 
 @pytest.mark.parametrize(("text", "want"), GO, ids=[g[0] for g in GO])

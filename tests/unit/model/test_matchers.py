@@ -44,7 +44,7 @@ def test_parse_matchers(text, want):
 
 @pytest.mark.parametrize(
     "text",
-    ['foo="bar', 'foo=~"("', "=bar", "foo", 'foo="b"ar"', "foo==bar\"x"],
+    ['foo="bar', 'foo=~"("', "=bar", "foo", 'foo="b"ar"', 'foo==bar"x'],
 )
 def test_bad_matchers_are_refused(text):
     with pytest.raises(MatcherError):
@@ -92,7 +92,9 @@ MATCH_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("mt", "pattern", "value", "want"), MATCH_CASES, ids=[f"{c[0].value}{c[1]!r}~{c[2]!r}" for c in MATCH_CASES])
+@pytest.mark.parametrize(
+    ("mt", "pattern", "value", "want"), MATCH_CASES, ids=[f"{c[0].value}{c[1]!r}~{c[2]!r}" for c in MATCH_CASES]
+)
 def test_matching(mt, pattern, value, want):
     assert Matcher.create("l", mt, pattern).matches(value) is want
 
@@ -105,8 +107,12 @@ def test_missing_label_matches_as_empty():
 
 @pytest.mark.parametrize(
     ("text", "want"),
-    [('foo="bar"', 'foo="bar"'), ('foo=~"a\\\\.b"', 'foo=~"a\\\\.b"'), ('{"a b"="c"}', '"a b"="c"'),
-     ('foo!="x\\"y"', 'foo!="x\\"y"')],
+    [
+        ('foo="bar"', 'foo="bar"'),
+        ('foo=~"a\\\\.b"', 'foo=~"a\\\\.b"'),
+        ('{"a b"="c"}', '"a b"="c"'),
+        ('foo!="x\\"y"', 'foo!="x\\"y"'),
+    ],
 )
 def test_string_form(text, want):
     assert str(parse_matcher(text)) == want
