@@ -258,15 +258,18 @@ class Alertmanager:
                     with contextlib.suppress(Exception):
                         await close()
 
-    async def _nflog_maintenance(self) -> None:
+    async def _maintenance(self) -> None:
+        """Every ``--data.maintenance-interval``: compact the notification log, drop resolved
+        inhibition sources (silences run their own loop)."""
         interval = self.options.maintenance_interval.total_seconds()
         while not self._stop.is_set():
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), interval)
             try:
                 self.nflog.maintenance()
+                self._graph.inhibitor.gc()
             except Exception:
-                log.exception("notification log maintenance failed")
+                log.exception("maintenance failed")
 
     async def start(self) -> None:
         """Join the cluster and start every background loop."""
@@ -279,7 +282,7 @@ class Alertmanager:
             asyncio.create_task(self.alerts.run_gc(self._stop), name="alerts-gc"),
             asyncio.create_task(self.silences.run_maintenance(self.options.maintenance_interval, self._stop),
                                 name="silences-maintenance"),
-            asyncio.create_task(self._nflog_maintenance(), name="nflog-maintenance"),
+            asyncio.create_task(self._maintenance(), name="maintenance"),
         ]
         self._start_graph(self._graph)
 

@@ -148,3 +148,92 @@ def run_amtool(
         input=input,
         env=dict(os.environ, **(env or {}), HOME=os.environ.get("HOME", "/tmp")),
     )
+
+
+class WebhookSink:
+    """An HTTP server on 127.0.0.1 that records every POST (path, headers, JSON body)."""
+
+    def __init__(self, status: int = 200) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[tuple[str, dict[str, str], object]] = []
+        self.status = status
+        self._cond = threading.Condition()
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                try:
+                    parsed: object = json.loads(body)
+                except ValueError:
+                    parsed = body
+                with sink._cond:
+                    sink.requests.append((self.path, dict(self.headers), parsed))
+                    sink._cond.notify_all()
+                self.send_response(sink.status)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def bodies(self, path: str | None = None) -> list[object]:
+        with self._cond:
+            return [b for p, _, b in self.requests if path is None or p == path]
+
+    def wait_for(self, n: int, path: str | None = None, timeout: float = 30) -> list[object]:
+        return wait_until(lambda: (b := self.bodies(path)) and len(b) >= n and b, timeout=timeout,
+                          what=f"{n} webhook request(s) at {path or 'any path'}")
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> WebhookSink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def prometheus(workdir: Path, rules: str, alertmanager_urls: Sequence[str]) -> Iterator[str]:
+    """Run the real Prometheus with ``rules`` (evaluated every second), sending to the given
+    Alertmanagers; yields its URL."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "rules.yml").write_text(rules)
+    targets = ", ".join(f'"{u.removeprefix("http://")}"' for u in alertmanager_urls)
+    (workdir / "prometheus.yml").write_text(
+        "global: {evaluation_interval: 1s, scrape_interval: 1m}\n"
+        "rule_files: [rules.yml]\n"
+        f"alerting:\n  alertmanagers:\n    - api_version: v2\n      static_configs: [{{targets: [{targets}]}}]\n"
+    )
+    port = free_port()
+    log = open(workdir / "prometheus.log", "wb")  # noqa: SIM115 - owned by the process
+    proc = subprocess.Popen(
+        [PROMETHEUS, f"--config.file={workdir / 'prometheus.yml'}", f"--storage.tsdb.path={workdir / 'tsdb'}",
+         f"--web.listen-address=127.0.0.1:{port}",
+         # the first evaluation can beat Alertmanager discovery; resend soon rather than in 1m
+         "--rules.alert.resend-delay=1s"],
+        stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: httpx.get(url + "/-/ready", timeout=1).status_code == 200, timeout=30,
+                   what="prometheus ready")
+        yield url
+    finally:
+        proc.kill()
+        proc.wait(10)
+        log.close()
