@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import ASGIApp
 
-from alertmanager.api import ApiDeps, create_api
+from alertmanager.api import ApiDeps, SnsOptions, create_api
 from alertmanager.config import ConfigError, dump, load_file
 from alertmanager.config.schema import Config
 from alertmanager.dispatch import AsyncioScheduler, Dispatcher, DispatcherMetrics, Route
@@ -229,6 +229,7 @@ class Alertmanager:
             reload=self.reload,
             max_request_bytes=self.options.max_request_bytes,
             registry=self.registry,
+            sns=SnsOptions(topics=self.options.sns_topic_arns) if self.options.sns_endpoint else None,
         )
 
     def _cluster_status(self) -> Mapping[str, Any]:

@@ -52,3 +52,6 @@ class Options:
     log_level: str = "info"
     log_format: str = "logfmt"
     cluster: ClusterOptions = field(default_factory=ClusterOptions)
+    sns_topic_arns: tuple[str, ...] = ()
+    """Our extension: accept Amazon SNS notifications (AMP alerts) from these topics."""
+    sns_endpoint: bool = False

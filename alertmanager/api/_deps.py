@@ -24,6 +24,7 @@ __all__ = [
     "RouteFilter",
     "RouteLike",
     "SilenceStore",
+    "SnsOptions",
     "default_version_info",
 ]
 
@@ -99,6 +100,16 @@ def default_version_info() -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SnsOptions:
+    """The SNS endpoint for Amazon Managed Prometheus alerts (``--sns.topic-arn``)."""
+
+    topics: tuple[str, ...] = ()
+    """Topic ARNs accepted; empty accepts any topic."""
+    http_get: Callable[[str], Awaitable[bytes]] | None = None
+    """Fetches signing certificates and SubscribeURLs; tests inject one."""
+
+
 def _no_inhibitor() -> Muter | None:
     return None
 
@@ -132,6 +143,7 @@ class ApiDeps:
         ready: whether the server is ready to serve (``/-/ready``).
         max_request_bytes: request bodies above this size are refused with 413.
         registry: where the API's metrics are registered and what ``/metrics`` exposes.
+        sns: when set, ``POST /api/v1/sns`` ingests Amazon SNS notifications (AMP alerts).
     """
 
     alerts: Alerts
@@ -154,3 +166,4 @@ class ApiDeps:
     ready: Callable[[], bool] = _always_ready
     max_request_bytes: int = 4 << 20
     registry: CollectorRegistry | None = None
+    sns: SnsOptions | None = None

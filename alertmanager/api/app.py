@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
+from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -12,10 +14,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 
-from alertmanager.api._deps import ApiDeps
+from alertmanager.api._deps import ApiDeps, SnsOptions
 from alertmanager.api._http import json_response, text_response
 from alertmanager.api._metrics import AlertsMetrics, HttpMetrics, InstrumentMiddleware
 from alertmanager.api.ops import OpsResource
+from alertmanager.api.sns import sns_routes
 from alertmanager.api.v1 import v1_routes
 from alertmanager.api.v2._view import AlertView
 from alertmanager.api.v2.alerts import AlertsResource
@@ -47,9 +50,7 @@ def _by_method(**handlers: Endpoint) -> Endpoint:
     return endpoint
 
 
-def _v2_app(deps: ApiDeps, metrics: AlertsMetrics) -> CORSMiddleware:
-    view = AlertView(deps)
-    alerts = AlertsResource(deps, view, metrics)
+def _v2_app(deps: ApiDeps, alerts: AlertsResource, view: AlertView) -> CORSMiddleware:
     silences = SilencesResource(deps)
     router = Router(routes=[
         Route("/status", StatusResource(deps).get, methods=["GET"]),
@@ -63,6 +64,26 @@ def _v2_app(deps: ApiDeps, metrics: AlertsMetrics) -> CORSMiddleware:
     # Upstream wraps the v2 API in rs/cors' defaults: any origin, simple methods.
     return CORSMiddleware(router, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
                           allow_headers=["Origin", "Accept", "Content-Type", "X-Requested-With"])
+
+
+def _sns_routes(deps: ApiDeps, sns: SnsOptions, alerts: AlertsResource) -> list[BaseRoute]:
+    """The AMP bridge: SNS notifications ingested exactly as POST /api/v2/alerts would."""
+    import httpx
+
+    async def get(url: str) -> bytes:
+        async with httpx.AsyncClient(timeout=10) as client:
+            resp = await client.get(url)
+            resp.raise_for_status()
+            return resp.content
+
+    def ingest(items: list[dict[str, Any]]) -> None:
+        # Invalid alerts are counted (alertmanager_alerts_invalid_total) and dropped; raising
+        # would only make SNS redeliver the same message.
+        alerts.ingest_postable(items)
+
+    registry = deps.registry if deps.registry is not None else CollectorRegistry()
+    return list(sns_routes(ingest=ingest, allowed_topics=set(sns.topics) or None, clock=deps.clock,
+                           http_get_cert=sns.http_get or get, registry=registry))
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -90,6 +111,8 @@ def create_api(deps: ApiDeps) -> Starlette:
     """The whole HTTP surface of the server, built from ``deps``."""
     prefix = normalize_prefix(deps.route_prefix)
     ops = OpsResource(deps, prefix)
+    view = AlertView(deps)
+    alerts = AlertsResource(deps, view, AlertsMetrics(deps.registry))
     routes: list[BaseRoute] = [
         Route("/", ops.index, methods=["GET"]),
         Route("/metrics", ops.metrics, methods=["GET"]),
@@ -97,8 +120,11 @@ def create_api(deps: ApiDeps) -> Starlette:
         Route("/-/ready", ops.ready, methods=["GET"]),
         Route("/-/reload", ops.reload, methods=["POST"]),
         Mount("/api/v1", routes=v1_routes()),
-        Mount("/api/v2", app=_v2_app(deps, AlertsMetrics(deps.registry))),
+        Mount("/api/v2", app=_v2_app(deps, alerts, view)),
     ]
+    if deps.sns is not None:
+        # Before the /api/v1 mount, whose every other path answers 410.
+        routes[0:0] = _sns_routes(deps, deps.sns, alerts)
     if prefix:
         async def to_prefix(request: Request) -> Response:
             return RedirectResponse(prefix, status_code=302)

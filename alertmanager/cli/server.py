@@ -85,6 +85,11 @@ def _build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction, default=False,
         help="Allow alertmanager to discover and listen on a public IP address.")
     add("--cluster.label", dest="cluster_label", default="", help="The cluster label (memberlist >= 0.3).")
+    add("--sns.topic-arn", dest="sns_topic_arns", action="append", default=[],
+        help="Accept Amazon SNS notifications (e.g. from the AMP ruler) from this topic at POST /api/v1/sns. "
+        "Repeatable.")
+    add("--sns.allow-any-topic", dest="sns_any_topic", action=argparse.BooleanOptionalAction, default=False,
+        help="Serve POST /api/v1/sns for any topic (closed networks only).")
     add("--log.level", dest="log_level", default="info", choices=["debug", "info", "warn", "error"],
         help="Only log messages with the given severity or above.")
     add("--log.format", dest="log_format", default="logfmt", choices=["logfmt", "json"],
@@ -137,6 +142,8 @@ def parse_args(argv: Sequence[str]) -> Options:
         log_level=ns.log_level,
         log_format=ns.log_format,
         cluster=cluster,
+        sns_topic_arns=tuple(ns.sns_topic_arns),
+        sns_endpoint=bool(ns.sns_topic_arns) or ns.sns_any_topic,
     )
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "compile_go_regex",
     "matches_all",
     "parse_matcher",
+    "parse_matcher_classic",
     "parse_matchers",
     "parse_matchers_classic",
     "parse_matchers_utf8",
@@ -225,6 +226,11 @@ def _parse_matcher_classic(text: str) -> Matcher:
     if expect_quote:
         raise MatcherError(f"matcher value contains unescaped double quote: {m.group(3)}")
     return Matcher.create(name, op, "".join(out))
+
+
+def parse_matcher_classic(text: str) -> Matcher:
+    """Parse one matcher with Alertmanager 0.25's ``labels.ParseMatcher`` (no splitting on commas)."""
+    return _parse_matcher_classic(text)
 
 
 def parse_matchers_classic(text: str) -> list[Matcher]:

@@ -196,14 +196,10 @@ class AlertsResource:
         view.prune(len(alerts))
         return json_bytes_response(b"[" + b",".join(parts) + b"]")
 
-    async def post(self, request: Request) -> Response:
+    def ingest(self, alerts: list[Alert]) -> list[str]:
+        """Upstream's POST semantics for parsed alerts: fill in times, store the valid ones,
+        and return the reasons the others were refused."""
         deps = self._deps
-        try:
-            alerts = parse_postable_alerts(await read_body(request, deps.max_request_bytes))
-        except BodyTooLarge as e:
-            return error_response(str(e), 413)
-        except PostError as e:
-            return error_response(str(e))
         now = deps.clock()
         resolve_timeout = deps.config().global_.resolve_timeout
         for a in alerts:
@@ -224,6 +220,21 @@ class AlertsResource:
                 continue
             valid.append(a)
         deps.alerts.put(*valid)
+        return errors
+
+    def ingest_postable(self, items: list[dict[str, Any]]) -> list[str]:
+        """``ingest`` for alerts in the ``postableAlerts`` JSON shape (the SNS bridge's output)."""
+        return self.ingest(parse_postable_alerts(orjson.dumps(items)))
+
+    async def post(self, request: Request) -> Response:
+        deps = self._deps
+        try:
+            alerts = parse_postable_alerts(await read_body(request, deps.max_request_bytes))
+        except BodyTooLarge as e:
+            return error_response(str(e), 413)
+        except PostError as e:
+            return error_response(str(e))
+        errors = self.ingest(alerts)
         if errors:
             return error_response("\n".join(errors))
         return Response(status_code=200, headers={"Cache-Control": "no-store"})
