@@ -150,12 +150,20 @@ def contract() -> Contract:
     return Contract(yaml.safe_load(SPEC_PATH.read_text()))
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
+@pytest.fixture(scope="module", params=["in-process", "server-process"])
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     url = os.environ.get("AM_API_URL")
     if url:
         with httpx.Client(base_url=url, timeout=10) as c:
             yield c
+        return
+    if request.param == "server-process":
+        from procs import our_command, running
+
+        with running(our_command(), tmp_path_factory.mktemp("openapi"), CONFIG,
+                     ["--cluster.listen-address=127.0.0.1:0", "--cluster.settle-timeout=1s"]) as srv:
+            with httpx.Client(base_url=srv.url, timeout=10) as c:
+                yield c
         return
     c, _ = _in_process_client()
     with c:
