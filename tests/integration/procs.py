@@ -112,16 +112,16 @@ def start_server(
     proc = subprocess.Popen(args, stdout=logf, stderr=subprocess.STDOUT, cwd=workdir, env=env)
     srv = Server(proc=proc, port=port, workdir=workdir, log_path=log_path, args=args, cluster_port=cport)
 
-    def ready() -> bool:
-        if proc.poll() is not None:
-            raise AssertionError(f"{name} exited with {proc.returncode}:\n{srv.log()}")
-        return httpx.get(srv.url + ready_path, timeout=1).status_code == 200
+    def ready_or_exited() -> bool:
+        return proc.poll() is not None or httpx.get(srv.url + ready_path, timeout=1).status_code == 200
 
     try:
-        wait_until(ready, timeout=timeout, what=f"{name} to be ready")
+        wait_until(ready_or_exited, timeout=timeout, what=f"{name} to be ready")
     except BaseException:
         srv.stop(signal.SIGKILL)
         raise
+    if proc.poll() is not None:
+        raise AssertionError(f"{name} exited with {proc.returncode}:\n{srv.log()}")
     return srv
 
 
