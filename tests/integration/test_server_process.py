@@ -143,3 +143,17 @@ def test_unknown_flag_is_refused(tmp_path):
     p = subprocess.run([*our_command(), "--no-such.flag=1"], capture_output=True, text=True, timeout=30)
     assert p.returncode == 1
     assert "unknown" in p.stderr or "unrecognized" in p.stderr
+
+
+def test_templates_are_checked_at_load(tmp_path):
+    work = tmp_path / "am"
+    (work / "tmpl").mkdir(parents=True)
+    (work / "tmpl" / "good.tmpl").write_text('{{ define "custom.title" }}[{{ .Status }}]{{ end }}\n')
+    cfg = CONFIG + 'templates: ["tmpl/*.tmpl"]\n'
+    with running(our_command(), work, cfg) as srv:
+        (work / "tmpl" / "bad.tmpl").write_text('{{ define "broken" }}\n{{ if .Alerts }}\n{{ end }}{{ end }}{{ end }}\n')
+        r = httpx.post(srv.url + "/-/reload")
+        assert r.status_code == 500
+        assert "bad.tmpl:3" in r.text
+        (work / "tmpl" / "bad.tmpl").unlink()
+        assert httpx.post(srv.url + "/-/reload").status_code == 200

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import stat
 import sys
@@ -12,6 +11,7 @@ import click
 
 from alertmanager.cli.amtool._app import fatal
 from alertmanager.config import ConfigError, load_file
+from alertmanager.template import TemplateError, parse_files
 
 __all__ = ["check_config", "command"]
 
@@ -22,28 +22,10 @@ Non existing templates will not trigger errors."""
 
 
 def _check_templates(paths: Sequence[str]) -> list[str]:
-    """Errors from parsing the template files ``paths`` (globs) name; the template engine's seam.
-
-    Uses ``alertmanager.template.parse_files``; when that package cannot be imported, only
-    checks that every matched file can be read.
-    """
-    try:
-        from alertmanager.template import TemplateError, parse_files  # noqa: PLC0415 - optional, heavy
-    except ImportError:
-        errors: list[str] = []
-        for pattern in paths:
-            for path in sorted(glob.glob(pattern)):
-                try:
-                    with open(path, "rb") as f:
-                        f.read()
-                except OSError as exc:
-                    errors.append(f"open {path}: {exc.strerror or exc}")
-        return errors
+    """Errors from parsing the template files ``paths`` (globs) name, with the server's engine."""
     try:
         parse_files(list(paths))
-    except TemplateError as exc:
-        return [str(exc)]
-    except OSError as exc:
+    except (TemplateError, OSError) as exc:
         return [str(exc)]
     return []
 
