@@ -35,6 +35,7 @@ class Kind(Enum):
     ASSIGN = auto()  # "="
     COMMA = auto()
     CHAR_OTHER = auto()  # any other printable ASCII character
+    ERROR = auto()  # a lexical error; the parser reports it when it reaches it, as Go's does
     EOF = auto()
 
 
@@ -263,5 +264,12 @@ class _Lexer:
 
 
 def lex(src: str) -> list[Item]:
-    """Split a template source into items; raises LexError on malformed input."""
-    return _Lexer(src).run()
+    """Split a template source into items. Malformed input ends the list with an ``ERROR`` item
+    (then ``EOF``), so a parse error on an earlier item is reported first, as Go's concurrent
+    lexer and parser do."""
+    lexer = _Lexer(src)
+    try:
+        return lexer.run()
+    except LexError as e:
+        end = len(src)
+        return [*lexer.items, Item(Kind.ERROR, e.message, e.message, end, e.line), Item(Kind.EOF, "", "", end, e.line)]

@@ -70,12 +70,17 @@ class _Parser:
     # --- item access ---------------------------------------------------------------
     def next(self) -> Item:
         it = self.items[self.i]
+        if it.kind is Kind.ERROR:
+            raise self.error(it.value, it)
         if it.kind is not Kind.EOF:
             self.i += 1
         return it
 
     def peek(self) -> Item:
-        return self.items[self.i]
+        it = self.items[self.i]
+        if it.kind is Kind.ERROR:
+            raise self.error(it.value, it)
+        return it
 
     def next_non_space(self) -> Item:
         it = self.next()
@@ -87,6 +92,8 @@ class _Parser:
         j = self.i
         while self.items[j].kind is Kind.SPACE:
             j += 1
+        if self.items[j].kind is Kind.ERROR:
+            raise self.error(self.items[j].value, self.items[j])
         return self.items[j]
 
     def error(self, msg: str, item: Item | None = None) -> ParseError:
