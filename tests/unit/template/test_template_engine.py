@@ -113,6 +113,9 @@ ERRORS: list[tuple[str, str, str]] = [
     ("undefined-function", "a\n{{ .Foo | nope }}", 'template: :2: function "nope" not defined'),
     ("unexpected-end", "{{ end }}", "template: :1: unexpected {{end}}"),
     ("unclosed-action", "{{ .Foo", "template: :1: unclosed action"),
+    # Go's lexer runs alongside the parser: the parse error on line 2 wins over the lexer's on 3.
+    ("parse-error-before-lex-error", '{{ define "y" }}\n{{ range .Alerts }}{{ end }\n',
+     'template: :2: unexpected "}" in end'),
     ("unterminated-string", '{{ "abc }}', "template: :1: unterminated quoted string"),
     ("unclosed-range", "x\n{{ range .Alerts }}", "template: :2: unexpected EOF"),
     ("undefined-variable", "{{ $x }}", 'template: :1: undefined variable "$x"'),
