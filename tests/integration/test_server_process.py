@@ -151,7 +151,9 @@ def test_templates_are_checked_at_load(tmp_path):
     (work / "tmpl" / "good.tmpl").write_text('{{ define "custom.title" }}[{{ .Status }}]{{ end }}\n')
     cfg = CONFIG + 'templates: ["tmpl/*.tmpl"]\n'
     with running(our_command(), work, cfg) as srv:
-        (work / "tmpl" / "bad.tmpl").write_text('{{ define "broken" }}\n{{ if .Alerts }}\n{{ end }}{{ end }}{{ end }}\n')
+        (work / "tmpl" / "bad.tmpl").write_text(
+            '{{ define "broken" }}\n{{ if .Alerts }}\n{{ end }}{{ end }}{{ end }}\n'
+        )
         r = httpx.post(srv.url + "/-/reload")
         assert r.status_code == 500
         assert "bad.tmpl:3" in r.text
