@@ -25,7 +25,7 @@ from starlette.routing import Mount
 from starlette.types import ASGIApp
 
 from alertmanager.api import ApiDeps, SnsOptions, create_api
-from alertmanager.config import ConfigError, dump, load_file
+from alertmanager.config import ConfigError, dump, is_wrapped, load, load_file, load_wrapped
 from alertmanager.config.schema import Config
 from alertmanager.dispatch import AsyncioScheduler, Dispatcher, DispatcherMetrics, Route
 from alertmanager.inhibit import Inhibitor
@@ -141,9 +141,21 @@ class Alertmanager:
 
     # --- building ---------------------------------------------------------------------------
 
+    def _read_config(self) -> Config:
+        """The config file, plain or an AMP / Mimir definition (``alertmanager_config: |`` with
+        ``template_files:``, whose templates are written under the storage path)."""
+        path = self.options.config_file
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return load_file(path)  # raises upstream's message for a missing or unreadable file
+        if is_wrapped(text):
+            return load_wrapped(text, template_dir=self.options.storage_path / "definition-templates")
+        return load(text, base_dir=str(path.parent))
+
     def _load_config(self) -> Config:
         try:
-            config = load_file(self.options.config_file)
+            config = self._read_config()
             Template.from_files(config.templates, external_url=self.external_url, clock=self.clock)
         except ConfigError as exc:
             raise StartupError(f"Loading configuration file failed: file={self.options.config_file} err={exc}") from exc

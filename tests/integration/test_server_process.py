@@ -159,3 +159,21 @@ def test_templates_are_checked_at_load(tmp_path):
         assert "bad.tmpl:3" in r.text
         (work / "tmpl" / "bad.tmpl").unlink()
         assert httpx.post(srv.url + "/-/reload").status_code == 200
+
+
+def test_amp_definition_loads_as_config(tmp_path):
+    work = tmp_path / "am"
+    definition = (
+        "template_files:\n"
+        "  custom.tmpl: |\n"
+        '    {{ define "custom.subject" }}AMP {{ .Status }}{{ end }}\n'
+        "alertmanager_config: |\n"
+        "  route:\n"
+        "    receiver: amp\n"
+        "  receivers:\n"
+        "    - name: amp\n"
+        "  templates: ['custom.tmpl']\n"
+    )
+    with running(our_command(), work, definition) as srv:
+        assert [r["name"] for r in httpx.get(srv.url + "/api/v2/receivers").json()] == ["amp"]
+        assert (work / "data" / "definition-templates" / "custom.tmpl").exists()
