@@ -15,7 +15,7 @@ LAYER = {
     "dispatch": 3,
     "api": 4, "ui": 4, "webconfig": 4,
     "app": 5,
-    "cli": 6, "amtool": 6, "__main__": 7, "__init__": 0,
+    "cli": 6, "amtool": 7, "__main__": 7, "__init__": 0,
 }
 RECEIVER_MAY_IMPORT = {"model", "notify", "template", "config", "types"}
 CLUSTER_MAY_IMPORT = {"model", "types"}
