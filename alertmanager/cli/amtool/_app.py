@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,14 @@ from alertmanager.model.duration import DurationError, parse_go_duration
 __all__ = ["COMMANDS", "GlobalOptions", "cli", "fatal", "main"]
 
 PROG = "amtool"
-COMMANDS = ("alertmanager.cli.amtool.check_config",)
+COMMANDS = {
+    "alert": "alertmanager.cli.amtool.alert",
+    "silence": "alertmanager.cli.amtool.silence",
+    "check-config": "alertmanager.cli.amtool.check_config",
+    "cluster": "alertmanager.cli.amtool.cluster",
+    "config": "alertmanager.cli.amtool.config_cmd",
+    "template": "alertmanager.cli.amtool.template_render",
+}
 """Modules defining one command each (attribute ``command``); add a line to add a command."""
 
 _OUTPUTS = ("simple", "extended", "json")
@@ -57,6 +65,14 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
         raise KingpinError(str(exc)) from None
 
 
+def _existing_file(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value and not os.path.isfile(value):
+        if os.path.isdir(value):
+            raise KingpinError(f"'{value}' is a directory")
+        raise KingpinError(f"path '{value}' does not exist")
+    return value
+
+
 def _output(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if value not in _OUTPUTS:
         raise KingpinError(f"enum value must be one of {','.join(_OUTPUTS)}, got '{value}'")
@@ -77,9 +93,15 @@ _GLOBAL_BOOL_FLAGS = ("--verbose", "-v", "--version-check", "--no-version-check"
               help="Alertmanager to talk to")
 @click.option("-o", "--output", default="simple", callback=_output, help="Output formatter (simple, extended, json)")
 @click.option("--timeout", default="30s", callback=_duration, help="Timeout for the executed command")
-@click.option("--http.config.file", "http_config_file", default="",
+@click.option("--http.config.file", "http_config_file", default="", callback=_existing_file,
               help="HTTP client configuration file for amtool to connect to Alertmanager.")
 @click.option("--version-check/--no-version-check", default=True, help="Check alertmanager version.")
+@click.option("--completion-script-bash", is_flag=True, hidden=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, p, v: _completion_script(ctx, "bash") if v else None,
+              help="Generate completion script for bash.")
+@click.option("--completion-script-zsh", is_flag=True, hidden=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, p, v: _completion_script(ctx, "zsh") if v else None,
+              help="Generate completion script for ZSH.")
 @click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s, version %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, date_format: str, verbose: bool, alertmanager_url: str, output: str,
@@ -89,11 +111,38 @@ def cli(ctx: click.Context, date_format: str, verbose: bool, alertmanager_url: s
                             version_check=version_check)
 
 
-def _load_commands() -> None:
-    for name in COMMANDS:
-        command = importlib.import_module(name).command
+def _completion_script(ctx: click.Context, shell: str) -> None:
+    """kingpin's ``--completion-script-<shell>``: print click's completion script and exit."""
+    from click.shell_completion import get_completion_class  # noqa: PLC0415 - rarely used
+
+    cls = get_completion_class(shell)
+    assert cls is not None  # bash and zsh are built into click
+    click.echo(cls(cli, {}, PROG, "_AMTOOL_COMPLETE").source())
+    ctx.exit(0)
+
+
+def _load_commands(only: str | None = None) -> None:
+    # Importing a command pulls in the config loader, routing tree or template engine: load
+    # just the one being run (all of them for help and errors).
+    names = [only] if only in COMMANDS else list(COMMANDS)
+    for key in names:
+        assert key is not None
+        command = importlib.import_module(COMMANDS[key]).command
         if command.name not in cli.commands:
             cli.add_command(command)
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command word in hoisted ``args`` (global flags first), if any."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg
+        i += 2 if arg in _GLOBAL_VALUE_FLAGS else 1
+    return None
 
 
 def _hoist(argv: list[str]) -> list[str]:
@@ -129,15 +178,25 @@ def _usage_message(exc: click.UsageError) -> str:
     if isinstance(exc, click.NoSuchOption):
         dashes = "long" if exc.option_name.startswith("--") else "short"
         return f"unknown {dashes} flag '{exc.option_name}'"
-    return exc.format_message()
+    msg = exc.format_message()
+    if msg.startswith("No such command '"):
+        name = msg[len("No such command '"):-2]
+        return f'expected command but got "{name}"'
+    return msg
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """The console script: run one amtool command and exit with its status."""
-    _load_commands()
     args = _hoist(list(sys.argv[1:] if argv is None else argv))
+    _load_commands(_command_name(args))
+    from alertmanager.cli.amtool._settings import SettingsError, default_files, default_map, load_settings
+
     try:
-        cli.main(args=args, prog_name=PROG, standalone_mode=False)
+        settings = load_settings(default_files())
+    except SettingsError as exc:
+        fatal(f"could not load config file: {exc}\n")
+    try:
+        cli.main(args=args, prog_name=PROG, standalone_mode=False, default_map=default_map(cli, settings))
     except KingpinError as exc:
         exc.show()
         raise SystemExit(1) from None
