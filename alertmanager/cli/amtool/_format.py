@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from alertmanager.cli.amtool._tabwriter import tabulate
 from alertmanager.dispatch.route import matchers_string
 from alertmanager.model.matchers import Matcher, MatchType
-from alertmanager.template._gotime import format_time
+from alertmanager.template import format_time
 
 __all__ = ["Formatter", "go_json", "go_json_time", "parse_api_time"]
 
