@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import os
 import socket
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import ASGIApp
 
-from alertmanager.api import ApiDeps, SnsOptions, create_api
+from alertmanager.api import ApiDeps, SnsOptions, create_api, default_version_info
 from alertmanager.config import ConfigError, dump, is_wrapped, load, load_file, load_wrapped
 from alertmanager.config.schema import Config
 from alertmanager.dispatch import AsyncioScheduler, Dispatcher, DispatcherMetrics, Route
@@ -40,6 +41,7 @@ from alertmanager.store.alerts import Alerts
 from alertmanager.store.marker import MemMarker
 from alertmanager.template import Template, TemplateError
 from alertmanager.types import Clock, utcnow
+from alertmanager.ui import UiDeps, ui_routes
 from alertmanager.webconfig import BasicAuthMiddleware, WebConfig
 
 __all__ = ["Alertmanager", "StartupError", "external_url_and_prefix"]
@@ -109,8 +111,6 @@ class Alertmanager:
         self.clock = clock
         self.registry = registry if registry is not None else CollectorRegistry()
         self.external_url, self.route_prefix = external_url_and_prefix(options)
-        if options.cluster.tls_config:
-            raise StartupError("--cluster.tls-config is not supported yet")
         try:
             options.storage_path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -169,7 +169,7 @@ class Alertmanager:
         opts = self.options.cluster
         if not opts.enabled:
             return None
-        from cluster import Peer, PeerConfig
+        from cluster import DNSResolver, Peer, PeerConfig
 
         cfg = PeerConfig(
             listen_address=opts.listen_address, advertise_address=opts.advertise_address, peers=opts.peers,
@@ -178,8 +178,9 @@ class Alertmanager:
             probe_timeout=opts.probe_timeout, probe_interval=opts.probe_interval,
             settle_timeout=opts.settle_timeout, reconnect_interval=opts.reconnect_interval,
             reconnect_timeout=opts.reconnect_timeout, label=opts.label,
+            tls_config=opts.tls_config, ecs_metadata_uri=os.environ.get("ECS_CONTAINER_METADATA_URI_V4", ""),
         )
-        peer = Peer(cfg, registry=self.registry, clock=self.clock)
+        peer = Peer(cfg, registry=self.registry, clock=self.clock, resolver=DNSResolver.from_env(os.environ))
         self.silences.set_on_change(peer.add_state("sil", self.silences).broadcast)
         self.nflog.set_broadcast(peer.add_state("nfl", self.nflog).broadcast)
         return peer
@@ -289,7 +290,7 @@ class Alertmanager:
         if self.peer is not None:
             try:
                 await self.peer.start()
-            except OSError as exc:
+            except (OSError, ValueError) as exc:
                 raise StartupError(f"unable to initialize gossip mesh: {exc}") from exc
         self._background = [
             asyncio.create_task(self.alerts.run_gc(self._stop), name="alerts-gc"),
@@ -345,7 +346,17 @@ class Alertmanager:
 
     def asgi(self, web: WebConfig | None = None) -> ASGIApp:
         """The whole HTTP surface, with the app's lifespan and the web config's auth/headers."""
-        app: ASGIApp = Starlette(routes=[Mount("", app=self.api)], lifespan=self.lifespan)
+        ui = UiDeps(
+            alerts=self.alerts, silences=self.silences, marker=self.marker,
+            config=lambda: self._graph.config, route=lambda: self._graph.route,
+            groups=lambda rf, af: self._graph.dispatcher.groups(rf, af),
+            silencer=self.silencer, inhibitor=lambda: self._graph.inhibitor,
+            cluster_status=self._cluster_status if self.peer is not None else None,
+            version_info=default_version_info(), start_time=self.start_time, clock=self.clock,
+            route_prefix=self.route_prefix or "/", external_url=self.external_url,
+        )
+        # The UI claims only GET <prefix>/ and <prefix>/ui/...; everything else is the API's.
+        app: ASGIApp = Starlette(routes=[*ui_routes(ui), Mount("", app=self.api)], lifespan=self.lifespan)
         if web is not None and (web.users or web.headers):
             app = BasicAuthMiddleware(app, web.users, web.headers)
         return app

@@ -1,13 +1,47 @@
-"""Choosing the address a peer advertises (upstream cluster/advertise.go, plus hostnames)."""
+"""Choosing the address a peer advertises (upstream cluster/advertise.go, plus hostnames and
+the ECS task IP)."""
 
 from __future__ import annotations
 
 import ipaddress
+import json
+import logging
 import socket
+from collections.abc import Awaitable, Callable
 
 from .discovery import Resolver, is_ip, split_host_port
 
-__all__ = ["advertise_address"]
+__all__ = ["ECS_METADATA_ENV", "Fetch", "advertise_address", "ecs_task_ip", "http_get"]
+
+_log = logging.getLogger(__name__)
+ECS_METADATA_ENV = "ECS_CONTAINER_METADATA_URI_V4"
+Fetch = Callable[[str], Awaitable[bytes]]
+"""GET a URL and return its body (raises on failure)."""
+
+
+async def http_get(url: str) -> bytes:
+    import httpx  # imported lazily: only ECS tasks need it
+
+    async with httpx.AsyncClient(timeout=5) as client:
+        r = await client.get(url)
+        r.raise_for_status()
+        return r.content
+
+
+async def ecs_task_ip(metadata_uri: str, fetch: Fetch = http_get) -> str | None:
+    """The task's IPv4 address from the ECS task metadata endpoint (v4) ``<uri>/task``."""
+    try:
+        task = json.loads(await fetch(metadata_uri.rstrip("/") + "/task"))
+    except (OSError, ValueError) as e:
+        raise ValueError(f"reading ECS task metadata from {metadata_uri}: {e}") from e
+    except Exception as e:  # the HTTP client's own errors
+        raise ValueError(f"reading ECS task metadata from {metadata_uri}: {e}") from e
+    for container in task.get("Containers") or []:
+        for network in container.get("Networks") or []:
+            for ip in network.get("IPv4Addresses") or []:
+                if is_ip(ip):
+                    return str(ip)
+    return None
 
 
 def _private_ip() -> str | None:
@@ -31,8 +65,15 @@ def _private_ip() -> str | None:
     return None
 
 
-async def advertise_address(listen: str, advertise: str, resolver: Resolver) -> tuple[str, int]:
-    """(ip, port) to put in our alive messages; ``advertise`` may name a host (upstream #1271)."""
+async def advertise_address(
+    listen: str, advertise: str, resolver: Resolver, *, ecs_metadata_uri: str = "", fetch: Fetch = http_get
+) -> tuple[str, int]:
+    """(ip, port) to put in our alive messages.
+
+    ``advertise`` may name a host (upstream #1271): its first IPv4 address wins, else its first
+    address. Unset, a concrete bind IP is advertised; bound to any address on ECS
+    (``ecs_metadata_uri`` given), the task's IP; otherwise a private IP of this host.
+    """
     bind_host, bind_port = split_host_port(listen)
     if advertise:
         host, port = split_host_port(advertise)
@@ -40,10 +81,18 @@ async def advertise_address(listen: str, advertise: str, resolver: Resolver) -> 
             ips = await resolver.lookup_ip(host)
             if not ips:
                 raise ValueError(f"advertise address {host} did not resolve")
-            host = ips[0]
+            host = next((ip for ip in ips if ipaddress.ip_address(ip).version == 4), ips[0])
         return host, port
     if bind_host and is_ip(bind_host) and not ipaddress.ip_address(bind_host).is_unspecified:
         return bind_host, bind_port
+    if ecs_metadata_uri:
+        try:
+            task_ip = await ecs_task_ip(ecs_metadata_uri, fetch)
+        except ValueError as e:
+            _log.warning("not advertising the ECS task IP: %s", e)
+            task_ip = None
+        if task_ip is not None:
+            return task_ip, bind_port
     ip = _private_ip()
     if ip is None:
         raise ValueError(

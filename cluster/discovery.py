@@ -7,13 +7,17 @@ import asyncio
 import ipaddress
 import logging
 import socket
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
 
-__all__ = ["DNSResolver", "Resolver", "is_ip", "resolve_peers", "split_host_port"]
+if TYPE_CHECKING:
+    import dns.asyncresolver
+
+__all__ = ["NAMESERVERS_ENV", "DNSResolver", "Resolver", "is_ip", "resolve_peers", "split_host_port"]
 
 _log = logging.getLogger(__name__)
 _SRV_PREFIX = "dnssrv+"
+NAMESERVERS_ENV = "ALERTMANAGER_CLUSTER_DNS_SERVERS"
 
 
 class Resolver(Protocol):
@@ -25,9 +29,34 @@ class Resolver(Protocol):
 
 
 class DNSResolver:
-    """The system resolver for A/AAAA and dnspython for SRV."""
+    """The system resolver for A/AAAA and dnspython for SRV.
+
+    ``nameservers`` (``host:port`` strings) sends every lookup, A/AAAA included, to those
+    servers instead (tests, and hosts whose resolv.conf is not the one to use).
+    """
+
+    def __init__(self, nameservers: Sequence[str] = ()) -> None:
+        self._nameservers = tuple(split_host_port(ns) for ns in nameservers)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> DNSResolver:
+        """A resolver using ``$ALERTMANAGER_CLUSTER_DNS_SERVERS`` (comma-separated host:port), if set."""
+        value = environ.get(NAMESERVERS_ENV, "")
+        return cls([ns.strip() for ns in value.split(",") if ns.strip()])
+
+    def _dns(self) -> dns.asyncresolver.Resolver:
+        import dns.asyncresolver  # imported lazily: only SRV peers and overrides need it
+        import dns.nameserver
+
+        if not self._nameservers:
+            return dns.asyncresolver.Resolver()
+        r = dns.asyncresolver.Resolver(configure=False)
+        r.nameservers = [dns.nameserver.Do53Nameserver(host, port) for host, port in self._nameservers]
+        return r
 
     async def lookup_ip(self, host: str) -> list[str]:
+        if self._nameservers:
+            return await self._lookup_ip_dns(host)
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
         out: list[str] = []
         for info in infos:
@@ -36,10 +65,22 @@ class DNSResolver:
                 out.append(ip)
         return out
 
-    async def lookup_srv(self, name: str) -> list[tuple[str, int]]:
-        import dns.asyncresolver  # imported lazily: only SRV peers need it
+    async def _lookup_ip_dns(self, host: str) -> list[str]:
+        import dns.resolver
 
-        answer = await dns.asyncresolver.resolve(name, "SRV")
+        resolver, out = self._dns(), list[str]()
+        for rdtype in ("A", "AAAA"):
+            try:
+                answer = await resolver.resolve(host, rdtype)
+            except (dns.resolver.NoAnswer, dns.resolver.NXDOMAIN):
+                continue
+            out.extend(str(r.address) for r in answer if str(r.address) not in out)
+        if not out:
+            raise OSError(f"no such host {host}")
+        return out
+
+    async def lookup_srv(self, name: str) -> list[tuple[str, int]]:
+        answer = await self._dns().resolve(name, "SRV")
         return [(str(r.target).rstrip("."), int(r.port)) for r in answer]
 
 

@@ -23,6 +23,7 @@ from .discovery import DNSResolver, Resolver, resolve_peers, split_host_port
 from .memberlist import Keyring, Memberlist, MemberlistConfig, Node, Transport, node_addr
 from .memberlist.queue import BroadcastQueue
 from .metrics import ClusterMetrics
+from .tls_transport import TLSTransport, TLSTransportConfig
 from .ulid import new_ulid
 
 __all__ = ["Peer", "PeerConfig", "PeerInfo"]
@@ -52,6 +53,11 @@ class PeerConfig:
     label: str = ""
     gossip_keys: tuple[bytes, ...] = ()
     """Our extension: AES-GCM keys (16/24/32 bytes). Go Alertmanager cannot join an encrypted cluster."""
+    tls_config: str = ""
+    """``--cluster.tls-config``: gossip over mutual TLS (TCP only), as upstream's TLS transport."""
+    ecs_metadata_uri: str = ""
+    """Our extension: ``$ECS_CONTAINER_METADATA_URI_V4``; with no advertise address and an
+    unspecified bind address, the task's IP is advertised."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +124,9 @@ class Peer:
     async def start(self) -> None:
         """Bind, join the configured peers, and start upkeep and the settle wait."""
         c = self.config
-        host, port = await advertise_address(c.listen_address, c.advertise_address, self._resolver)
+        host, port = await advertise_address(
+            c.listen_address, c.advertise_address, self._resolver, ecs_metadata_uri=c.ecs_metadata_uri
+        )
         bind_host, bind_port = split_host_port(c.listen_address)
         peers_cnt = len(c.peers)
         ml_config = MemberlistConfig(
@@ -129,8 +137,11 @@ class Peer:
             pushpull_interval=c.pushpull_interval.total_seconds(), tcp_timeout=c.tcp_timeout.total_seconds(),
             label=c.label, keyring=Keyring(list(c.gossip_keys)) if c.gossip_keys else None,
         )
+        transport = self._transport
+        if transport is None and c.tls_config:
+            transport = TLSTransport(TLSTransportConfig.from_file(c.tls_config), bind_host or "0.0.0.0", bind_port)
         self._ml = Memberlist(
-            ml_config, delegate=self._delegate, events=self, transport=self._transport,
+            ml_config, delegate=self._delegate, events=self, transport=transport,
             rng=random.Random(), clock=self._monotonic,
         )
         self._ml.state.on_alive = lambda n: self.metrics.alive_messages.labels(peer=n).inc()
