@@ -65,7 +65,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add("--cluster.listen-address", dest="cluster_listen", default="0.0.0.0:9094",
         help="Listen address for cluster. Set to empty string to disable HA mode.")
     add("--cluster.advertise-address", dest="cluster_advertise", default="",
-        help="Explicit address (or hostname) to advertise in cluster.")
+        help="Explicit address (or hostname) to advertise in cluster. Unset on ECS: the task's own IP.")
     add("--cluster.peer", dest="cluster_peers", action="append", default=[],
         help="Initial peers: host:port, a DNS name resolved to all its records, or dnssrv+_name._tcp.domain.")
     for flag, default, text in (
@@ -80,7 +80,7 @@ def _build_parser() -> argparse.ArgumentParser:
         ("reconnect-timeout", "6h0m0s", "Length of time to attempt to reconnect to a lost peer."),
     ):
         add(f"--cluster.{flag}", dest="cluster_" + flag.replace("-", "_"), type=_duration, default=default, help=text)
-    add("--cluster.tls-config", dest="cluster_tls_config", default="", help="Path to a cluster TLS config file.")
+    add("--cluster.tls-config", dest="cluster_tls_config", default="", help="Path to a YAML file (tls_server_config / tls_client_config) that makes gossip mutual TLS, as upstream.")
     add("--cluster.allow-insecure-public-advertise-address-discovery", dest="cluster_allow_insecure",
         action=argparse.BooleanOptionalAction, default=False,
         help="Allow alertmanager to discover and listen on a public IP address.")
