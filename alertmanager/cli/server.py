@@ -80,7 +80,8 @@ def _build_parser() -> argparse.ArgumentParser:
         ("reconnect-timeout", "6h0m0s", "Length of time to attempt to reconnect to a lost peer."),
     ):
         add(f"--cluster.{flag}", dest="cluster_" + flag.replace("-", "_"), type=_duration, default=default, help=text)
-    add("--cluster.tls-config", dest="cluster_tls_config", default="", help="Path to a YAML file (tls_server_config / tls_client_config) that makes gossip mutual TLS, as upstream.")
+    add("--cluster.tls-config", dest="cluster_tls_config", default="",
+        help="Path to a YAML file (tls_server_config / tls_client_config) making gossip mutual TLS.")
     add("--cluster.allow-insecure-public-advertise-address-discovery", dest="cluster_allow_insecure",
         action=argparse.BooleanOptionalAction, default=False,
         help="Allow alertmanager to discover and listen on a public IP address.")
