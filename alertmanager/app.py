@@ -199,7 +199,10 @@ class Alertmanager:
                 cls = _notifier_class(key, REGISTRY)
                 name = key.removesuffix("_configs")
                 for index, conf in enumerate(confs):
-                    notifier = cls(conf, deps) if cls is not None else _Unsupported(name)
+                    try:
+                        notifier = cls(conf, deps) if cls is not None else _Unsupported(name)
+                    except (OSError, ValueError) as exc:
+                        raise StartupError(f'receiver "{receiver.name}": {name}[{index}]: {exc}') from exc
                     integrations.append(Integration(name, index, notifier, conf.send_resolved, receiver.name))
             out[receiver.name] = integrations
         return out
