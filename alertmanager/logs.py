@@ -62,3 +62,5 @@ def setup_logging(level: str, fmt: str) -> None:
     root.setLevel(_LEVELS.get(level, logging.INFO))
     # uvicorn's access log repeats what our metrics already count.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpx logs every request URL at INFO, and receiver URLs hold secrets (Slack webhooks, keys).
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -55,6 +55,17 @@ class HttpMetrics:
         self.in_flight = Gauge("alertmanager_http_requests_in_flight",
                                "Current number of HTTP requests being processed.", ["method"],
                                registry=registry).labels("get")
+        self._children: dict[tuple[str, str], tuple[Histogram, Histogram]] = {}
+
+    def observe(self, handler: str, method: str, seconds: float, size: int) -> None:
+        """Record one request (the labelled children are looked up once per handler and method)."""
+        key = (handler, method)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (self.duration.labels(handler, method),
+                                              self.size.labels(handler, method))
+        children[0].observe(seconds)
+        children[1].observe(size)
 
 
 class InstrumentMiddleware:
@@ -90,6 +101,4 @@ class InstrumentMiddleware:
         finally:
             if is_get:
                 self.metrics.in_flight.dec()
-            handler = handler_label(path)
-            self.metrics.duration.labels(handler, method).observe(time.perf_counter() - start)
-            self.metrics.size.labels(handler, method).observe(size)
+            self.metrics.observe(handler_label(path), method, time.perf_counter() - start, size)

@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 
 from alertmanager.api._deps import ApiDeps, SnsOptions
+from alertmanager.api._fastpost import FastAlertsPost
 from alertmanager.api._http import json_response, text_response
 from alertmanager.api._metrics import AlertsMetrics, HttpMetrics, InstrumentMiddleware
 from alertmanager.api.ops import OpsResource
@@ -132,6 +133,10 @@ def create_api(deps: ApiDeps) -> Starlette:
         routes = [Route("/", to_prefix, methods=["GET"]), Mount(prefix, routes=routes)]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(InstrumentMiddleware, metrics=HttpMetrics(deps.registry), prefix=prefix or "/")],
+        middleware=[
+            Middleware(InstrumentMiddleware, metrics=HttpMetrics(deps.registry), prefix=prefix or "/"),
+            Middleware(FastAlertsPost, path=prefix + "/api/v2/alerts", respond=alerts.respond,
+                       limit=deps.max_request_bytes),
+        ],
         exception_handlers={HTTPException: _http_error},
     )

@@ -26,7 +26,6 @@ __all__ = ["AlertView", "Status", "compile_receiver_regex", "make_alert_filter",
 Status = tuple[str, tuple[str, ...], tuple[str, ...]]
 """(state, silenced_by, inhibited_by), as ``Marker.status`` returns it."""
 
-_Rendered = tuple[Alert, tuple[str, ...], Status, bytes]
 
 
 def receiver_labels(cfg: Config) -> dict[str, Mapping[str, str]]:
@@ -39,18 +38,26 @@ class AlertView:
 
     def __init__(self, deps: ApiDeps) -> None:
         self._deps = deps
-        self._receivers: dict[int, tuple[Config, tuple[str, ...]]] = {}
-        self._json: dict[int, _Rendered] = {}
-        # fp -> (inhibitor, alert store version, answer valid until): see refresh_status.
-        self._inhibited: dict[int, tuple[Muter, int, datetime | None]] = {}
+        # Cache entries hold no container the garbage collector must track (tuples of strings
+        # and numbers are untracked), so filling them for 100k alerts does not set off full
+        # collections; what they were computed for is kept per cache or in a parallel dict.
+        self._receivers_cfg: Config | None = None
+        self._receivers: dict[int, tuple[str, ...]] = {}
+        self._json_alert: dict[int, Alert] = {}
+        self._json_key: dict[int, tuple[tuple[str, ...], Status]] = {}
+        self._json: dict[int, bytes] = {}
+        # fp -> (alert store version, answer valid until) for ``_inhibited_by``: see refresh_status.
+        self._inhibited_by: Muter | None = None
+        self._inhibited: dict[int, tuple[int, datetime | None]] = {}
 
     def receivers(self, alert: Alert, cfg: Config) -> tuple[str, ...]:
+        if cfg is not self._receivers_cfg:
+            self._receivers.clear()
+            self._receivers_cfg = cfg
         fp = alert.fingerprint
-        hit = self._receivers.get(fp)
-        if hit is not None and hit[0] is cfg:
-            return hit[1]
-        names = tuple(self._deps.match_receivers(alert.labels))
-        self._receivers[fp] = (cfg, names)
+        names = self._receivers.get(fp)
+        if names is None:
+            names = self._receivers[fp] = tuple(self._deps.match_receivers(alert.labels))
         return names
 
     def refresh_status(self, alert: Alert, now: datetime) -> Status:
@@ -72,11 +79,13 @@ class AlertView:
         # An inhibitor's answer changes only when its source alerts change (a put, which bumps
         # the store's version once every subscriber has taken it) or when the inhibiting source
         # resolves; in between, the marker still holds the answer it recorded last time.
+        if inhibitor is not self._inhibited_by:
+            self._inhibited.clear()
+            self._inhibited_by = inhibitor
         fp = alert.fingerprint
         store = self._deps.alerts
         hit = self._inhibited.get(fp)
-        if (hit is not None and hit[0] is inhibitor and hit[1] == store.version
-                and (hit[2] is None or now < hit[2])):
+        if hit is not None and hit[0] == store.version and (hit[1] is None or now < hit[1]):
             return
         settled, version = store.settled, store.version
         valid_until: datetime | None = None
@@ -85,7 +94,7 @@ class AlertView:
             source = store.get(int(by[0], 16)) if by else None
             valid_until = now if source is None or source.ends_at is None else source.ends_at
         if settled:
-            self._inhibited[fp] = (inhibitor, version, valid_until)
+            self._inhibited[fp] = (version, valid_until)
         else:
             self._inhibited.pop(fp, None)
 
@@ -93,10 +102,8 @@ class AlertView:
                muted_by: Sequence[str] = ()) -> bytes:
         """The ``gettableAlert`` JSON, with upstream's field order."""
         fp = alert.fingerprint
-        if not muted_by:
-            hit = self._json.get(fp)
-            if hit is not None and hit[0] is alert and hit[1] == receivers and hit[2] == status:
-                return hit[3]
+        if not muted_by and self._json_alert.get(fp) is alert and self._json_key[fp] == (receivers, status):
+            return self._json[fp]
         state = AlertState.SUPPRESSED if muted_by else status[0]
         doc: dict[str, object] = {
             "annotations": sorted_labels(alert.annotations),
@@ -117,7 +124,9 @@ class AlertView:
         doc["labels"] = sorted_labels(alert.labels)
         out = orjson.dumps(doc)
         if not muted_by:
-            self._json[fp] = (alert, receivers, status, out)
+            self._json_alert[fp] = alert
+            self._json_key[fp] = (receivers, status)
+            self._json[fp] = out
         return out
 
     def prune(self, live: int) -> None:
@@ -125,7 +134,8 @@ class AlertView:
         if len(self._json) + len(self._receivers) + len(self._inhibited) <= 3 * live + 2048:
             return
         store = self._deps.alerts
-        caches: tuple[dict[int, Any], ...] = (self._json, self._receivers, self._inhibited)
+        caches: tuple[dict[int, Any], ...] = (self._json, self._json_key, self._json_alert, self._receivers,
+                                              self._inhibited)
         for cache in caches:
             for fp in [fp for fp in cache if store.get(fp) is None]:
                 del cache[fp]

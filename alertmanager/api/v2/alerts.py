@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,8 +119,12 @@ def _time(value: Any, field: str) -> datetime | None:
         raise PostError(_PARSE_PREFIX + f'parsing time "{value}": not an RFC 3339 date-time') from None
 
 
+# What go-openapi's strfmt.URI refuses: whitespace, control characters, and these.
+_BAD_URI_CHAR = re.compile(r'[\s\x00-\x1f"<>\\^`{|}]')
+
+
 def _valid_uri(text: str) -> bool:
-    return not any(c.isspace() or ord(c) < 0x20 or c in '"<>\\^`{|}' for c in text)
+    return _BAD_URI_CHAR.search(text) is None
 
 
 def parse_postable_alerts(body: bytes) -> list[Alert]:
@@ -167,6 +172,8 @@ class AlertsResource:
         self._deps = deps
         self._view = view
         self._metrics = metrics
+        # Reused for every accepted POST: a Response's ASGI call does not change it.
+        self._ok = Response(status_code=200, headers={"Cache-Control": "no-store"})
 
     async def get(self, request: Request) -> Response:
         deps, view = self._deps, self._view
@@ -227,14 +234,19 @@ class AlertsResource:
         return self.ingest(parse_postable_alerts(orjson.dumps(items)))
 
     async def post(self, request: Request) -> Response:
-        deps = self._deps
         try:
-            alerts = parse_postable_alerts(await read_body(request, deps.max_request_bytes))
+            body = await read_body(request, self._deps.max_request_bytes)
         except BodyTooLarge as e:
             return error_response(str(e), 413)
+        return self.respond(body)
+
+    def respond(self, body: bytes) -> Response:
+        """The answer to a POST of ``body`` (already read within the size limit)."""
+        try:
+            alerts = parse_postable_alerts(body)
         except PostError as e:
             return error_response(str(e))
         errors = self.ingest(alerts)
         if errors:
             return error_response("\n".join(errors))
-        return Response(status_code=200, headers={"Cache-Control": "no-store"})
+        return self._ok
