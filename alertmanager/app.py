@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
-from starlette.routing import Mount
 from starlette.types import ASGIApp
 
 from alertmanager.api import ApiDeps, SnsOptions, create_api, default_version_info
@@ -137,7 +136,6 @@ class Alertmanager:
         self._stop = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
         self._reload_lock = asyncio.Lock()
-        self.api = create_api(self._api_deps())
 
     # --- building ---------------------------------------------------------------------------
 
@@ -359,7 +357,7 @@ class Alertmanager:
             route_prefix=self.route_prefix or "/", external_url=self.external_url,
         )
         # The UI claims only GET <prefix>/ and <prefix>/ui/...; everything else is the API's.
-        app: ASGIApp = Starlette(routes=[*ui_routes(ui), Mount("", app=self.api)], lifespan=self.lifespan)
+        app: ASGIApp = create_api(self._api_deps(), extra_routes=ui_routes(ui), lifespan=self.lifespan)
         if web is not None and (web.users or web.headers):
             app = BasicAuthMiddleware(app, web.users, web.headers)
         return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from prometheus_client import CollectorRegistry
@@ -13,6 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.types import Lifespan
 
 from alertmanager.api._deps import ApiDeps, SnsOptions
 from alertmanager.api._fastpost import FastAlertsPost
@@ -108,8 +109,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return text_response(str(getattr(exc, "detail", exc)), code)
 
 
-def create_api(deps: ApiDeps) -> Starlette:
-    """The whole HTTP surface of the server, built from ``deps``."""
+def create_api(deps: ApiDeps, *, extra_routes: Sequence[BaseRoute] = (), lifespan: Lifespan[Any] | None = None
+               ) -> Starlette:
+    """The whole HTTP surface of the server, built from ``deps``.
+
+    Args:
+        deps: what the handlers are wired to.
+        extra_routes: routes matched first, as given (the web UI, which applies the prefix itself).
+        lifespan: the server's start-up and shut-down, run by the ASGI server.
+    """
     prefix = normalize_prefix(deps.route_prefix)
     ops = OpsResource(deps, prefix)
     view = AlertView(deps)
@@ -132,7 +140,8 @@ def create_api(deps: ApiDeps) -> Starlette:
 
         routes = [Route("/", to_prefix, methods=["GET"]), Mount(prefix, routes=routes)]
     return Starlette(
-        routes=routes,
+        routes=[*extra_routes, *routes],
+        lifespan=lifespan,
         middleware=[
             Middleware(InstrumentMiddleware, metrics=HttpMetrics(deps.registry), prefix=prefix or "/"),
             Middleware(FastAlertsPost, path=prefix + "/api/v2/alerts", respond=alerts.respond,

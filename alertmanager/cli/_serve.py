@@ -47,6 +47,9 @@ async def _run(options: Options) -> int:
     config = uvicorn.Config(
         am.asgi(web),
         lifespan="on",
+        http="httptools",
+        # Upstream trusts no X-Forwarded-* headers; uvicorn would, by default, for 127.0.0.1.
+        proxy_headers=False,
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=5,

@@ -7,9 +7,11 @@ order (dicts here keep insertion order; callers sort map-typed values themselves
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 __all__ = ["GO_ZERO_TIME", "go_json", "go_time"]
 
@@ -28,6 +30,18 @@ def _string(s: str) -> str:
     return '"' + _ESCAPE.sub(_escape_char, s) + '"'
 
 
+def _float(f: float) -> str:
+    """A float64 as Go writes it: shortest digits, exponent form only below 1e-6 or from 1e21."""
+    if math.isnan(f) or math.isinf(f):
+        raise ValueError(f"json: unsupported value: {f}")
+    a = abs(f)
+    if a != 0 and (a < 1e-6 or a >= 1e21):
+        text = repr(f)
+        # Go writes e-7, not e-07.
+        return re.sub(r"e([+-])0(\d)$", r"e\1\2", text)
+    return format(Decimal(repr(f)).normalize(), "f") if f != 0 else ("-0" if math.copysign(1, f) < 0 else "0")
+
+
 def _encode(v: object, out: list[str]) -> None:
     if isinstance(v, str):
         out.append(_string(v))
@@ -37,6 +51,8 @@ def _encode(v: object, out: list[str]) -> None:
         out.append("true" if v else "false")
     elif isinstance(v, int):
         out.append(str(v))
+    elif isinstance(v, float):
+        out.append(_float(v))
     elif isinstance(v, Mapping):
         out.append("{")
         for i, (k, item) in enumerate(v.items()):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from alertmanager.notify.wait import Sleep
 from alertmanager.types import Clock
 
 __all__ = ["Backoff", "RetryStage"]
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +109,9 @@ class RetryStage:
             attempts += 1
             err = await self._attempt(ctx, sent, remaining)
             if err is None:
+                (_log.info if attempts > 1 else _log.debug)(
+                    "Notify success: receiver=%s integration=%s attempts=%d",
+                    integ.receiver_name or ctx.receiver, integ, attempts)
                 return
             if not err.retryable:
                 raise NotifyError(
@@ -114,6 +120,10 @@ class RetryStage:
                     retryable=False,
                     reason=err.reason,
                 ) from err
+            if last is None or str(err) != str(last):
+                # Upstream logs each new cause once, naming receiver, integration and error.
+                _log.warning("Notify attempt failed, will retry later: receiver=%s integration=%s attempts=%d err=%s",
+                             integ.receiver_name or ctx.receiver, integ, attempts, err)
             if err.reason != "contextDeadlineExceeded" or last is None:
                 last = err
             pause = next(delays)

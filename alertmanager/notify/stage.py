@@ -63,7 +63,9 @@ class Fanout:
             elif isinstance(r, BaseException):
                 raise r
         if errors:
-            raise ExceptionGroup(f"{len(errors)} of {len(self.stages)} stages failed", errors)
+            # The message names every cause, as upstream's MultiError does, for the failure log line.
+            causes = "; ".join(str(e) for e in errors)
+            raise ExceptionGroup(f"{len(errors)} of {len(self.stages)} stages failed: {causes}", errors)
         return ctx, batch
 
 
