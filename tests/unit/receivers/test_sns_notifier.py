@@ -167,3 +167,14 @@ async def test_template_error_is_a_client_error():
         await SNSNotifier(conf(topic_arn="{{ .Nope.X }}"), Sink(OK).deps()).notify(ctx(), alerts(1))
     assert (info.value.retryable, info.value.reason) == (False, "clientError")
     assert str(info.value).startswith("execute 'topic_arn' template: ")
+
+
+async def test_no_attributes_sends_an_empty_map_like_upstream():
+    sink = Sink(OK)
+    await SNSNotifier(conf(phone_number="+15555550100", topic_arn="", subject=""), sink.deps()).notify(
+        ctx(), alerts(1))
+    f = form(sink.requests[0])
+    # Alertmanager 0.25 (aws-sdk-go) was seen sending "MessageAttributes=" and no Subject.
+    assert f["MessageAttributes"] == "" and "Subject" not in f and f["PhoneNumber"] == "+15555550100"
+    assert "TopicArn" not in f
+    verify_sigv4(sink.requests[0], AK, SK)
