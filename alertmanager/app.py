@@ -156,7 +156,10 @@ class Alertmanager:
             config = self._read_config()
             Template.from_files(config.templates, external_url=self.external_url, clock=self.clock)
         except ConfigError as exc:
-            raise StartupError(f"Loading configuration file failed: file={self.options.config_file} err={exc}") from exc
+            # describe() puts the field path before upstream's reason, e.g. "route.receiver: undefined ...".
+            raise StartupError(
+                f"Loading configuration file failed: file={self.options.config_file} err={exc.describe()}"
+            ) from exc
         except TemplateError as exc:
             raise StartupError(f"Loading templates failed: {exc}") from exc
         except OSError as exc:

@@ -68,7 +68,7 @@ def test_sighup_reloads_and_bad_config_keeps_old(tmp_path):
         cfg.write_text("route: {receiver: missing}\nreceivers: [{name: x}]\n")
         r = httpx.post(srv.url + "/-/reload")
         assert r.status_code == 500
-        assert "missing" in r.text
+        assert "route.receiver: undefined receiver" in r.text  # the field path, then the reason
         assert {r["name"] for r in httpx.get(srv.url + "/api/v2/receivers").json()} == {"default", "second"}
         metrics = httpx.get(srv.url + "/metrics").text
         assert "alertmanager_config_last_reload_successful 0.0" in metrics
