@@ -42,6 +42,15 @@ _ALWAYS: dict[str, frozenset[str]] = {
 }
 
 
+# Global keys newer than Alertmanager 0.25 that are left out while they hold their defaults, so
+# clients of that era (``amtool config routes`` loads this text) can read what we publish.
+_NEWER_GLOBAL_DEFAULTS: dict[str, Any] = {
+    "smtp_tls_config": {"insecure_skip_verify": False},
+    "slack_app_url": "https://slack.com/api/chat.postMessage",
+    "rocketchat_api_url": "https://open.rocket.chat/",
+}
+
+
 class _Flow(list[Any]):
     """A list yaml.v2 prints in flow style (``[a, b]``), as upstream tags time interval ranges."""
 
@@ -184,7 +193,7 @@ def _inhibit(r: InhibitRuleConfig) -> dict[str, Any]:
 
 def _receiver(r: ReceiverConfig, order: Iterable[str], secrets: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"name": r.name}
-    if r.labels:
+    if r.labels and r.labels != {"name": r.name}:  # the implicit label is not worth breaking 0.25 readers
         out["labels"] = dict(r.labels)
     keys = [k for k in order if k in r.integrations] + [k for k in r.integrations if k not in order]
     for key in keys:
@@ -201,7 +210,11 @@ def dump(config: Config, *, receiver_order: Iterable[str] | None = None, secrets
     g = config.global_
     raw_global = RawGlobal(resolve_timeout=g.resolve_timeout, http_config=g.http_config,  # type: ignore[arg-type]
                            **g.values)
-    doc: dict[str, Any] = {"global": to_plain(raw_global, secrets=secrets), "route": _route(config.route)}
+    glob = to_plain(raw_global, secrets=secrets)
+    for key, default in _NEWER_GLOBAL_DEFAULTS.items():
+        if glob.get(key) == default:
+            del glob[key]
+    doc: dict[str, Any] = {"global": glob, "route": _route(config.route)}
     if config.inhibit_rules:
         doc["inhibit_rules"] = [_inhibit(r) for r in config.inhibit_rules]
     if config.receivers:
