@@ -5,8 +5,11 @@
 2. Gossip CPU at 10,000 silences: replica 0 starts with 10,000 silences on disk, two empty
    replicas join (time until they hold all of them), then the CPU each process uses over a
    window of steady gossip (push/pull every --pushpull seconds) is read from /proc.
+3. LZW (in-process, run first; --lzw-only runs just this): CPU time to compress and decompress
+   the push/pull payload (the full "sil" state) at that many silences, best of 5.
 
 Run: .venv/bin/python benchmarks/bench_cluster.py [--silences 10000] [--samples 200] [--window 30]
+     [--lzw-only]
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +33,8 @@ from prometheus_client import CollectorRegistry
 
 from alertmanager.model.matchers import Matcher, MatchType
 from alertmanager.silences import Silence, Silences
+from cluster.clusterpb import Part, encode_full_state
+from cluster.memberlist.framing import compress_payload, decompress_payload
 
 CONFIG = "route:\n  receiver: none\nreceivers:\n  - name: none\n"
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -147,6 +153,27 @@ def _seed(storage: Path, count: int) -> None:
     store.close()
 
 
+def lzw_cpu(root: Path, count: int) -> None:
+    _seed(root / "lzw", count)
+    store = Silences(clock=lambda: datetime.now(UTC), storage_dir=root / "lzw", registry=CollectorRegistry())
+    payload = b"\x06" + encode_full_state([Part("sil", store.snapshot())])
+    store.close()
+
+    def best(fn: Callable[[bytes], bytes], arg: bytes) -> tuple[float, bytes]:
+        times, out = [], b""
+        for _ in range(5):
+            t = time.process_time()
+            out = fn(arg)
+            times.append(time.process_time() - t)
+        return min(times) * 1000, out
+
+    c_ms, wire = best(compress_payload, payload)
+    d_ms, plain = best(lambda w: decompress_payload(w[1:]), wire)  # after the [9] message type
+    assert plain == payload
+    print(f"LZW on a {len(payload) / 1e6:.2f} MB push/pull state ({count} silences, {len(wire) / 1e6:.2f} MB "
+          f"compressed): compress {c_ms:.0f} ms, decompress {d_ms:.0f} ms of CPU")
+
+
 def gossip_cpu(root: Path, count: int, window: float, pushpull: int) -> None:
     base = root / "cpu"
     t = time.perf_counter()
@@ -183,9 +210,13 @@ def main() -> None:
     ap.add_argument("--silences", type=int, default=10_000)
     ap.add_argument("--window", type=float, default=30.0)
     ap.add_argument("--pushpull", type=int, default=10)
+    ap.add_argument("--lzw-only", action="store_true")
     args = ap.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
+        lzw_cpu(Path(tmp), args.silences)
+        if args.lzw_only:
+            return
         propagation(Path(tmp), args.samples)
         gossip_cpu(Path(tmp), args.silences, args.window, args.pushpull)
 

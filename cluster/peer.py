@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -18,9 +19,10 @@ from alertmanager.types import Clock, Replicated, utcnow
 
 from ._advertise import advertise_address
 from ._delegate import StateDelegate
+from ._partition import PartitionRules, PartitionTransport, partition_file
 from .channel import Channel
 from .discovery import DNSResolver, Resolver, resolve_peers, split_host_port
-from .memberlist import Keyring, Memberlist, MemberlistConfig, Node, Transport, node_addr
+from .memberlist import Keyring, Memberlist, MemberlistConfig, NetTransport, Node, Transport, node_addr
 from .memberlist.queue import BroadcastQueue
 from .metrics import ClusterMetrics
 from .tls_transport import TLSTransport, TLSTransportConfig
@@ -88,13 +90,16 @@ class Peer:
         transport: Transport | None = None,
         name: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
+        """``environ`` (default: the process's) is read for the partition test hook only."""
         self.config = config
         self.name = name or new_ulid(clock())
         self.metrics = ClusterMetrics(registry)
         self._resolver = resolver or DNSResolver()
         self._transport = transport
         self._monotonic = monotonic
+        self._partition_file = partition_file(os.environ if environ is None else environ)
         self._retransmit = max(len(config.peers) // 2, 3)
         self._delegate = StateDelegate(self.metrics, BroadcastQueue(self._retransmit, self.cluster_size))
         self._channels: dict[str, Channel] = {}
@@ -140,6 +145,9 @@ class Peer:
         transport = self._transport
         if transport is None and c.tls_config:
             transport = TLSTransport(TLSTransportConfig.from_file(c.tls_config), bind_host or "0.0.0.0", bind_port)
+        if self._partition_file is not None:
+            inner = transport or NetTransport(bind_host or "0.0.0.0", bind_port)
+            transport = PartitionTransport(inner, PartitionRules(self._partition_file), bind_host or "0.0.0.0")
         self._ml = Memberlist(
             ml_config, delegate=self._delegate, events=self, transport=transport,
             rng=random.Random(), clock=self._monotonic,

@@ -87,3 +87,68 @@ def test_corrupt_input(data):
 def test_output_limit():
     with pytest.raises(LZWError):
         decompress(compress(b"y" * 5000), limit=1000)
+
+
+def _reference_stream(data, *, clear_every=0, freeze=False):
+    """A plain LZW writer (codes one by one) that, unlike Go's, may clear early (every
+    ``clear_every`` codes) or keep going with a full table instead of clearing (``freeze``)."""
+    out = [(256, 9)]
+    st = {"width": 9, "hi": 257, "table": {}, "frozen": False, "since": 0}
+
+    def write(code):
+        out.append((code, st["width"]))
+
+    def clear():
+        write(256)
+        st.update(width=9, hi=257, table={}, since=0)
+
+    def advance():
+        """Next free code after a code was written; False when no entry may be added."""
+        if st["frozen"]:
+            return False
+        st["hi"] += 1
+        st["width"] += st["hi"] == 1 << st["width"]
+        if st["hi"] == 4095:
+            if freeze:
+                st["frozen"] = True
+            else:
+                clear()
+            return False
+        st["since"] += 1
+        if clear_every and st["since"] == clear_every:
+            clear()
+            return False
+        return True
+
+    code = data[0]
+    for lit in data[1:]:
+        key = code << 8 | lit
+        if key in st["table"]:
+            code = st["table"][key]
+            continue
+        write(code)
+        if advance():
+            st["table"][key] = st["hi"]
+        code = lit
+    write(code)
+    advance()
+    write(257)
+    bits = n = 0
+    for c, w in out:
+        bits |= c << n
+        n += w
+    return bits.to_bytes((n + 7) // 8, "little")
+
+
+@pytest.mark.parametrize(
+    ("clear_every", "freeze"),
+    [(0, False), (1, False), (100, False), (300, False), (0, True)],
+    ids=["like-go", "clear-after-every-code", "clear-mid-9-bit-run", "clear-mid-10-bit-run", "full-table-kept"],
+)
+def test_decodes_streams_go_does_not_write(clear_every, freeze):
+    # Go's reader accepts clears anywhere and a full table that is never cleared; so do we.
+    data = bytes(_rng.randrange(24) for _ in range(60000))
+    stream = _reference_stream(data, clear_every=clear_every, freeze=freeze)
+    if (clear_every, freeze) == (0, False):
+        assert stream == compress(data)
+    assert decompress(stream) == data
