@@ -34,6 +34,7 @@ from alertmanager.model.alert import Alert
 from alertmanager.nflog import NotificationLog
 from alertmanager.notify import Integration, NotifierDeps, NotifyError, NotifyMetrics, build_pipeline
 from alertmanager.notify.context import NotifyContext
+from alertmanager.notify.http import warm_up as warm_up_http
 from alertmanager.options import Options
 from alertmanager.silences import Silencer, Silences
 from alertmanager.store.alerts import Alerts
@@ -217,6 +218,8 @@ class Alertmanager:
             integrations, inhibitor=inhibitor, silencer=self.silencer, time_intervals=config.time_intervals,
             nflog=self.nflog, metrics=self.notify_metrics, clock=self.clock, peer=self.peer,
             position=self._position, peer_timeout=self.options.cluster.peer_timeout,
+            # The nflog's change hook gossips through asyncio objects: off the loop only alone.
+            nflog_in_thread=self.peer is None,
         )
         peer_timeout = self.options.cluster.peer_timeout
 
@@ -303,6 +306,7 @@ class Alertmanager:
             asyncio.create_task(self._maintenance(), name="maintenance"),
         ]
         self._start_graph(self._graph)
+        warm_up_http()
 
     async def stop(self) -> None:
         """Stop in order: no new flushes, leave the cluster, then write state to disk."""

@@ -14,13 +14,16 @@ from alertmanager.config.schema import Config
 from alertmanager.model.alert import Alert
 from alertmanager.silences import Silence, SilenceState
 from alertmanager.store.alerts import Alerts
-from alertmanager.types import Clock, Marker, Muter, utcnow
+from alertmanager.types import Clock, Marker, utcnow
 
 __all__ = [
     "AlertFilter",
+    "AlertMuter",
     "ApiDeps",
     "GroupLike",
     "GroupsFn",
+    "InhibitorLike",
+    "SilencerLike",
     "RouteFilter",
     "RouteLike",
     "SilenceStore",
@@ -48,7 +51,30 @@ class SilenceStore(Protocol):
         states: Iterable[SilenceState] | None = None,
         matches_labels: Mapping[str, str] | None = None,
         now: datetime | None = None,
+        record: bool = True,
     ) -> list[Silence]: ...
+
+    def record_queries(self, n: int = 1, seconds: float = 0.0) -> None: ...
+
+
+class AlertMuter(Protocol):
+    """A Muter that can take the alert's known fingerprint (saves recomputing it)."""
+
+    def mutes(self, labels: Mapping[str, str], now: datetime, fp: int | None = None) -> bool: ...
+
+
+class SilencerLike(Protocol):
+    """``silences.Silencer`` as the API calls it: metrics are recorded once per request."""
+
+    def mutes(self, labels: Mapping[str, str], now: datetime, fp: int | None = None, *,
+              record: bool = True) -> bool: ...
+
+
+class InhibitorLike(AlertMuter, Protocol):
+    """``inhibit.Inhibitor``: ``version`` changes whenever its source alerts change."""
+
+    @property
+    def version(self) -> int: ...
 
 
 class RouteLike(Protocol):
@@ -110,7 +136,7 @@ class SnsOptions:
     """Fetches signing certificates and SubscribeURLs; tests inject one."""
 
 
-def _no_inhibitor() -> Muter | None:
+def _no_inhibitor() -> InhibitorLike | None:
     return None
 
 
@@ -154,8 +180,8 @@ class ApiDeps:
     match_receivers: Callable[[Mapping[str, str]], Sequence[str]]
     groups: GroupsFn | None = None
     group_muted: Callable[[str, str], tuple[Sequence[str], bool]] | None = None
-    silencer: Muter | None = None
-    inhibitor: Callable[[], Muter | None] = _no_inhibitor
+    silencer: SilencerLike | None = None
+    inhibitor: Callable[[], InhibitorLike | None] = _no_inhibitor
     cluster_status: Callable[[], Mapping[str, Any]] | None = None
     version_info: Mapping[str, str] = field(default_factory=default_version_info)
     start_time: datetime = field(default_factory=utcnow)

@@ -13,10 +13,10 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
-from starlette.types import Lifespan
+from starlette.types import ASGIApp, Lifespan
 
 from alertmanager.api._deps import ApiDeps, SnsOptions
-from alertmanager.api._fastpost import FastAlertsPost
+from alertmanager.api._fastpost import FastAlertsPost, FrontedStarlette
 from alertmanager.api._http import json_response, text_response
 from alertmanager.api._metrics import AlertsMetrics, HttpMetrics, InstrumentMiddleware
 from alertmanager.api.ops import OpsResource
@@ -139,13 +139,16 @@ def create_api(deps: ApiDeps, *, extra_routes: Sequence[BaseRoute] = (), lifespa
             return RedirectResponse(prefix, status_code=302)
 
         routes = [Route("/", to_prefix, methods=["GET"]), Mount(prefix, routes=routes)]
-    return Starlette(
+    http_metrics = HttpMetrics(deps.registry)
+
+    def front(app: ASGIApp) -> ASGIApp:
+        return FastAlertsPost(app, path=prefix + "/api/v2/alerts", respond=alerts.respond,
+                              limit=deps.max_request_bytes, metrics=http_metrics)
+
+    return FrontedStarlette(
+        front=front,
         routes=[*extra_routes, *routes],
         lifespan=lifespan,
-        middleware=[
-            Middleware(InstrumentMiddleware, metrics=HttpMetrics(deps.registry), prefix=prefix or "/"),
-            Middleware(FastAlertsPost, path=prefix + "/api/v2/alerts", respond=alerts.respond,
-                       limit=deps.max_request_bytes),
-        ],
+        middleware=[Middleware(InstrumentMiddleware, metrics=http_metrics, prefix=prefix or "/")],
         exception_handlers={HTTPException: _http_error},
     )

@@ -22,12 +22,17 @@ from alertmanager.model.alert import Alert
 from alertmanager.model.labels import fingerprint, label_set_string
 from alertmanager.notify.context import NotifyContext
 
-__all__ = ["AggregationGroup", "NotifyFunc", "group_key"]
+__all__ = ["CANCEL_GRACE", "AggregationGroup", "NotifyFunc", "group_key"]
 
 NotifyFunc = Callable[[NotifyContext, list[Alert]], Awaitable[bool]]
 """Runs the pipeline for one flush; true when it succeeded."""
 
 _log = logging.getLogger(__name__)
+
+CANCEL_GRACE = timedelta(seconds=1)
+"""How long after its deadline (``ctx.deadline``) a flush is cancelled. The retry stage gives
+up at the deadline itself and reports the last failure's reason; this hard cancel is only the
+safety net for a stage that does not stop in time (counted as ``contextCanceled``)."""
 
 
 def group_key(route: Route, labels: Mapping[str, str]) -> str:
@@ -145,11 +150,13 @@ class AggregationGroup:
         self._flush_task = task = self._scheduler.spawn(self._flush(now))
 
         def expire() -> None:
-            # Upstream gives a flush until the next one (timeout(group_interval)) to finish.
+            # Upstream gives a flush until the next one (timeout(group_interval)) to finish;
+            # the stages stop at that deadline themselves, this catches one that did not.
             self._timed_out = True
             task.cancel()
 
-        self._deadline_timer = self._scheduler.call_later(self._timeout(self.route.opts.group_interval), expire)
+        hard_deadline = self._timeout(self.route.opts.group_interval) + CANCEL_GRACE
+        self._deadline_timer = self._scheduler.call_later(hard_deadline, expire)
 
     def _context(self, now: datetime, deadline: datetime) -> NotifyContext:
         opts = self.route.opts

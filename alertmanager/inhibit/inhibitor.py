@@ -8,7 +8,8 @@ are disregarded, so an alert never inhibits itself. The first rule that mutes wi
 marker records the inhibiting alert's fingerprint.
 
 Sources are indexed per rule by their ``equal`` values, so a lookup touches only the sources
-that could inhibit, not every alert.
+that could inhibit, not every alert. ``version`` changes whenever the set of sources (or one
+source) changes, so callers may cache an answer until then or until its source resolves.
 """
 
 from __future__ import annotations
@@ -109,12 +110,21 @@ class Inhibitor:
         self.rules: tuple[InhibitRule, ...] = tuple(InhibitRule(r) for r in rules)
         self._marker = marker
         self._clock = clock
+        self._version = 0
+
+    @property
+    def version(self) -> int:
+        """Bumped whenever a rule's sources change (a source alert taken in, or GC dropping
+        some); target alerts never change it. An answer of ``mutes`` holds until it changes,
+        or until the inhibiting source resolves (its ``ends_at``)."""
+        return self._version
 
     def process(self, alert: Alert) -> None:
         """Take in one alert update (firing or resolved) as a potential source."""
         for rule in self.rules:
             if rule.is_source(alert.labels):
                 rule.add_source(alert)
+                self._version += 1
 
     async def run(self, alerts: AsyncIterable[Alert], initial: Iterable[Alert] = ()) -> None:
         """Feed ``initial`` then every update from the store's subscription, until cancelled."""
@@ -123,23 +133,29 @@ class Inhibitor:
         async for a in alerts:
             self.process(a)
 
-    def mutes(self, labels: Mapping[str, str], now: datetime) -> bool:
-        """Whether an alert with ``labels`` is inhibited at ``now``; marks it either way."""
+    def mutes(self, labels: Mapping[str, str], now: datetime, fp: int | None = None) -> bool:
+        """Whether an alert with ``labels`` is inhibited at ``now``; marks it either way.
+
+        ``fp`` is the labels' fingerprint when the caller has it (``Alert.fingerprint``).
+        """
         for rule in self.rules:
             if not rule.is_target(labels):
                 continue
             src = rule.find_source(labels, now)
             if src is not None:
-                self._mark(labels, (src.fingerprint_hex,))
+                self._mark(labels, fp, (src.fingerprint_hex,))
                 return True
-        self._mark(labels, ())
+        self._mark(labels, fp, ())
         return False
 
-    def _mark(self, labels: Mapping[str, str], by: tuple[str, ...]) -> None:
+    def _mark(self, labels: Mapping[str, str], fp: int | None, by: tuple[str, ...]) -> None:
         if self._marker is not None:
-            self._marker.set_inhibited(fingerprint(labels), by)
+            self._marker.set_inhibited(fingerprint(labels) if fp is None else fp, by)
 
     def gc(self) -> int:
         """Drop resolved sources from every rule (upstream does this every 15 minutes)."""
         now = self._clock()
-        return sum(rule.gc(now) for rule in self.rules)
+        dropped = sum(rule.gc(now) for rule in self.rules)
+        if dropped:
+            self._version += 1
+        return dropped

@@ -65,6 +65,7 @@ def build_pipeline(
     backoff: Backoff = Backoff(),
     rng: random.Random | None = None,
     group_marker: GroupMuteMarker | None = None,
+    nflog_in_thread: bool = False,
 ) -> Routing:
     """The notification pipeline for a config's receivers, routed by ``ctx.receiver``.
 
@@ -75,6 +76,8 @@ def build_pipeline(
         nflog: the notification log dedup reads and set-notifies writes.
         position, peer_timeout: this replica's cluster position and ``--cluster.peer-timeout``.
         peer: waited on until gossip settled; ``None`` on a single node.
+        nflog_in_thread: write the notification log off the event loop (its fsync would
+            otherwise stall request handling); its change hook must then be thread-safe.
     """
     settle = GossipSettleStage(peer)
     inhibit = MuteStage(inhibitor, reason="inhibition", metrics=metrics)
@@ -92,7 +95,7 @@ def build_pipeline(
                     WaitStage(position, peer_timeout, sleep=sleep),
                     DedupStage(nflog, key, send_resolved=integ.send_resolved),
                     RetryStage(integ, metrics=metrics, clock=clock, sleep=sleep, backoff=backoff, rng=rng),
-                    SetNotifiesStage(nflog, key),
+                    SetNotifiesStage(nflog, key, in_thread=nflog_in_thread),
                 )
             )
         routes[name] = Multi(settle, inhibit, time_active, time_mute, silence, Fanout(*per_integration))

@@ -55,6 +55,13 @@ class Fanout:
         self, ctx: NotifyContext, alerts: Sequence[Alert]
     ) -> tuple[NotifyContext, list[Alert]]:
         batch = list(alerts)
+        if len(self.stages) == 1:
+            # One integration (the usual receiver): run it in this task, no task to start.
+            try:
+                await self.stages[0](ctx, batch)
+            except Exception as e:
+                raise ExceptionGroup(f"1 of 1 stages failed: {e}", [e]) from None
+            return ctx, batch
         results = await asyncio.gather(*(s(ctx, batch) for s in self.stages), return_exceptions=True)
         errors: list[Exception] = []
         for r in results:

@@ -25,8 +25,16 @@ class Silencer:
         self._silences = silences
         self._marker = marker
 
-    def mutes(self, labels: Mapping[str, str], now: datetime) -> bool:
-        fp = fingerprint(labels)
+    def mutes(self, labels: Mapping[str, str], now: datetime, fp: int | None = None, *,
+              record: bool = True) -> bool:
+        """Whether an active silence mutes ``labels`` at ``now``; marks the alert either way.
+
+        ``fp`` is the labels' fingerprint when the caller has it (``Alert.fingerprint``).
+        ``record=False`` leaves the query metrics alone: the API refreshes every listed alert
+        and counts one query per request instead (see ``Silences.query``).
+        """
+        if fp is None:
+            fp = fingerprint(labels)
         active, pending, marker_version, _ = self._marker.silenced(fp)
         version = self._silences.version
         found: list[Silence]
@@ -34,9 +42,10 @@ class Silencer:
             known = active + pending
             if not known:
                 return False
-            found = self._silences.query(ids=known, states=("active", "pending"), now=now)
+            found = self._silences.query(ids=known, states=("active", "pending"), now=now, record=record)
         else:
-            found = self._silences.query(states=("active", "pending"), matches_labels=labels, now=now)
+            found = self._silences.query(states=("active", "pending"), matches_labels=labels, now=now,
+                                         record=record)
         new_active = sorted(s.id for s in found if s.state(now) == "active")
         new_pending = sorted(s.id for s in found if s.state(now) == "pending")
         self._marker.set_active_or_silenced(fp, version, new_active, new_pending)

@@ -236,15 +236,41 @@ class Silences:
         states: Iterable[SilenceState] | None = None,
         matches_labels: Mapping[str, str] | None = None,
         now: datetime | None = None,
+        record: bool = True,
     ) -> list[Silence]:
-        """Silences passing every given filter: among ``ids``, in ``states``, matching labels."""
+        """Silences passing every given filter: among ``ids``, in ``states``, matching labels.
+
+        ``record=False`` skips the query metrics (count and duration): for callers that run
+        many queries for one request and count them once with ``record_queries``.
+        """
+        if not record:
+            return self._query(ids, states, matches_labels, now)
         start = time.perf_counter()
+        self._metrics.queries_total.inc()
+        out = self._query(ids, states, matches_labels, now)
+        self._metrics.query_duration.observe(time.perf_counter() - start)
+        return out
+
+    def record_queries(self, n: int = 1, seconds: float = 0.0) -> None:
+        """Count ``n`` queries made with ``record=False`` (``seconds`` observed once)."""
+        if n > 0:
+            self._metrics.queries_total.inc(n)
+            self._metrics.query_duration.observe(seconds)
+
+    def _query(
+        self,
+        ids: Iterable[str] | None,
+        states: Iterable[SilenceState] | None,
+        matches_labels: Mapping[str, str] | None,
+        now: datetime | None,
+    ) -> list[Silence]:
         with self._lock:
-            self._metrics.queries_total.inc()
             when = self._clock() if now is None else now
             if ids is not None:
                 base: Iterable[str] = dict.fromkeys(ids)
             elif matches_labels is not None:
+                if not self._entries:
+                    return []
                 base = self._index.candidates(matches_labels)
             else:
                 base = self._entries
@@ -262,7 +288,6 @@ class Silences:
                     if not sil.matches(matches_labels):
                         continue
                 out.append(sil)
-        self._metrics.query_duration.observe(time.perf_counter() - start)
         return out
 
     def mutes(self, labels: Mapping[str, str], now: datetime) -> tuple[list[str], list[str]]:

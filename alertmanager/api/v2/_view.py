@@ -2,24 +2,29 @@
 
 Listing 100k alerts must stay cheap, so each alert's receivers are cached per configuration
 and its JSON per (alert version, receivers, status); muters are only asked again when their
-answer can have changed (the silencer's answer is keyed by the silence store's version).
+answer can have changed: the silencer's answer is keyed by the silence store's version, the
+inhibitor's by the inhibitor's own version (which changes only when a source alert changes)
+and the inhibiting source's end. Muters get the alert's cached fingerprint, and the silencer
+queries made while answering one request count as one silence query in the metrics
+(``alertmanager_silences_queries_total``), not one per listed alert as upstream.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import orjson
 
-from alertmanager.api._deps import ApiDeps
+from alertmanager.api._deps import ApiDeps, InhibitorLike
 from alertmanager.api._http import format_time, match_filter_labels, sorted_labels
 from alertmanager.config.schema import Config
 from alertmanager.model.alert import Alert
 from alertmanager.model.matchers import Matcher, compile_go_regex
-from alertmanager.types import AlertState, Muter
+from alertmanager.types import AlertState
 
 __all__ = ["AlertView", "Status", "compile_receiver_regex", "make_alert_filter", "receiver_labels"]
 
@@ -46,9 +51,12 @@ class AlertView:
         self._json_alert: dict[int, Alert] = {}
         self._json_key: dict[int, tuple[tuple[str, ...], Status]] = {}
         self._json: dict[int, bytes] = {}
-        # fp -> (alert store version, answer valid until) for ``_inhibited_by``: see refresh_status.
-        self._inhibited_by: Muter | None = None
+        # fp -> (inhibitor version, answer valid until) for ``_inhibited_by``: see refresh_status.
+        self._inhibited_by: InhibitorLike | None = None
         self._inhibited: dict[int, tuple[int, datetime | None]] = {}
+        # Silencer calls not yet counted in the silence metrics (see ``record_silence_queries``).
+        self._silence_calls = 0
+        self._silence_seconds = 0.0
 
     def receivers(self, alert: Alert, cfg: Config) -> tuple[str, ...]:
         if cfg is not self._receivers_cfg:
@@ -72,31 +80,37 @@ class AlertView:
             active, pending, version, known = deps.marker.silenced(fp)
             # Unchanged store and no silence recorded: nothing can match now that did not before.
             if not (known and version == deps.silences.version and not active and not pending):
-                silencer.mutes(alert.labels, now)
+                start = time.perf_counter()
+                silencer.mutes(alert.labels, now, fp, record=False)
+                self._silence_seconds += time.perf_counter() - start
+                self._silence_calls += 1
         return deps.marker.status(fp)
 
-    def _refresh_inhibited(self, inhibitor: Muter, alert: Alert, now: datetime) -> None:
-        # An inhibitor's answer changes only when its source alerts change (a put, which bumps
-        # the store's version once every subscriber has taken it) or when the inhibiting source
-        # resolves; in between, the marker still holds the answer it recorded last time.
+    def record_silence_queries(self) -> None:
+        """Count the silencer's queries since the last call as one query (once per request)."""
+        if self._silence_calls:
+            self._deps.silences.record_queries(1, self._silence_seconds)
+            self._silence_calls = 0
+            self._silence_seconds = 0.0
+
+    def _refresh_inhibited(self, inhibitor: InhibitorLike, alert: Alert, now: datetime) -> None:
+        # An inhibitor's answer changes only when its source alerts change (its version moves)
+        # or when the inhibiting source resolves; in between, the marker still holds the answer
+        # it recorded last time. Target-only puts (most of them) keep every cached answer.
         if inhibitor is not self._inhibited_by:
             self._inhibited.clear()
             self._inhibited_by = inhibitor
         fp = alert.fingerprint
-        store = self._deps.alerts
         hit = self._inhibited.get(fp)
-        if hit is not None and hit[0] == store.version and (hit[1] is None or now < hit[1]):
+        version = inhibitor.version
+        if hit is not None and hit[0] == version and (hit[1] is None or now < hit[1]):
             return
-        settled, version = store.settled, store.version
         valid_until: datetime | None = None
-        if inhibitor.mutes(alert.labels, now):
+        if inhibitor.mutes(alert.labels, now, fp):
             by = self._deps.marker.inhibited(fp)
-            source = store.get(int(by[0], 16)) if by else None
+            source = self._deps.alerts.get(int(by[0], 16)) if by else None
             valid_until = now if source is None or source.ends_at is None else source.ends_at
-        if settled:
-            self._inhibited[fp] = (version, valid_until)
-        else:
-            self._inhibited.pop(fp, None)
+        self._inhibited[fp] = (version, valid_until)
 
     def render(self, alert: Alert, receivers: tuple[str, ...], status: Status,
                muted_by: Sequence[str] = ()) -> bytes:

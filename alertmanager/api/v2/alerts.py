@@ -200,6 +200,7 @@ class AlertsResource:
             if not sel.alert_ok(receivers) or not keep(alert, now):
                 continue
             parts.append(view.render(alert, receivers, status(alert.fingerprint)))
+        view.record_silence_queries()
         view.prune(len(alerts))
         return json_bytes_response(b"[" + b",".join(parts) + b"]")
 

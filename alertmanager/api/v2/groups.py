@@ -47,6 +47,8 @@ class GroupsResource:
             groups, receivers = deps.groups(route_ok, keep)
         except Exception as e:  # noqa: BLE001 - the spec's 500
             return error_response(f"Failed to get alert groups: {e}", 500)
+        finally:
+            view.record_silence_queries()
         status = deps.marker.status
         parts: list[bytes] = []
         for g in groups:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from api_harness import CONFIG, Harness, make_harness
 
 from alertmanager.config import load
@@ -220,3 +222,30 @@ def test_inhibition_follows_source_changes(h: Harness) -> None:
     assert warn_state() == "suppressed"
     h.clock.advance(minutes=3)  # the source resolved: inhibition ends without any new put
     assert warn_state() == "active"
+
+
+def test_target_only_posts_keep_cached_inhibition_answers(h: Harness) -> None:
+    calls: list[int | None] = []
+    mutes = h.inhibitor.mutes
+
+    def counting(labels: Any, now: Any, fp: int | None = None) -> bool:
+        calls.append(fp)
+        return mutes(labels, now, fp)
+
+    h.inhibitor.mutes = counting  # type: ignore[method-assign]
+    h.post_alerts(*({"labels": {"alertname": f"n{i}", "severity": "warning"}} for i in range(20)))
+    h.client.get("/api/v2/alerts")
+    assert len(calls) == 20 and None not in calls  # asked once each, with the known fingerprint
+    h.post_alerts({"labels": {"alertname": "n-new", "severity": "warning"}})  # a target, not a source
+    h.client.get("/api/v2/alerts")
+    assert len(calls) == 21  # only the new alert was asked
+    h.post_alerts({"labels": {"alertname": "n0", "severity": "critical"}})  # a source changes the answers
+    h.client.get("/api/v2/alerts")
+    assert len(calls) == 21 + 22
+
+
+def test_silence_queries_count_once_per_request(h: Harness) -> None:
+    h.post_alerts(*({"labels": {"alertname": f"n{i}"}} for i in range(30)))
+    before = h.registry.get_sample_value("alertmanager_silences_queries_total") or 0.0
+    h.client.get("/api/v2/alerts")
+    assert h.registry.get_sample_value("alertmanager_silences_queries_total") == before + 1

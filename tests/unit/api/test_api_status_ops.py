@@ -118,3 +118,15 @@ def test_metrics_exposition(h: Harness) -> None:
 
 def test_cache_control_on_v2(h: Harness) -> None:
     assert h.client.get("/api/v2/status").headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("prefix", ["/", "/am/"], ids=["root", "prefixed"])
+def test_fast_alerts_post_is_instrumented(prefix: str) -> None:
+    h = make_harness(route_prefix=prefix)
+    base = prefix.rstrip("/")
+    ok = h.client.post(f"{base}/api/v2/alerts", json=[{"labels": {"alertname": "x"}}])
+    bad = h.client.post(f"{base}/api/v2/alerts", content=b"{")
+    assert (ok.status_code, bad.status_code) == (200, 400)
+    labels = {"handler": "/api/v2/alerts", "method": "post"}
+    assert h.registry.get_sample_value("alertmanager_http_request_duration_seconds_count", labels) == 2
+    assert h.registry.get_sample_value("alertmanager_http_response_size_bytes_sum", labels) == len(bad.content)

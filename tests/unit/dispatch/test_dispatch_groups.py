@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry
 
 from alertmanager.config.schema import RouteConfig
 from alertmanager.dispatch import AsyncioScheduler, Dispatcher, DispatcherMetrics, ManualScheduler, Route
+from alertmanager.dispatch.group import CANCEL_GRACE
 from alertmanager.model.alert import Alert
 from alertmanager.model.matchers import Matcher
 from alertmanager.notify.context import NotifyContext
@@ -284,7 +285,9 @@ async def test_flush_cancelled_at_deadline_counts_as_failure() -> None:
     await sched.advance(30)
     assert started == [at(30)]
     await sched.advance(60)
-    # Cancelled at 90s (its deadline), not deleted though resolved; the 90s flush ran next.
+    assert started == [at(30)]  # past its deadline (90s) but within the grace: still running
+    await sched.advance(CANCEL_GRACE)
+    # Cancelled at 91s (deadline + grace), not deleted though resolved; the 90s flush ran next.
     assert started == [at(30), at(90)]
     assert d.group_count == 1
     d.stop()

@@ -167,3 +167,42 @@ async def test_run_consumes_a_subscription() -> None:
     await ih.run(sub(), initial=[firing(severity="critical", cluster="d", service="s")])
     assert ih.mutes({"severity": "warning", "cluster": "c", "service": "s"}, NOW)
     assert ih.mutes({"severity": "warning", "cluster": "d", "service": "s"}, NOW)
+
+
+@pytest.mark.parametrize(
+    ("update", "changes"),
+    [
+        (firing(severity="critical", cluster="c1", service="s"), True),
+        (resolved(severity="critical", cluster="c1", service="s"), True),
+        (firing(severity="warning", cluster="c1", service="s"), False),
+        (firing(severity="info"), False),
+    ],
+    ids=["new-source", "source-resolves", "target-only", "unrelated"],
+)
+def test_version_moves_only_with_sources(update: Alert, changes: bool) -> None:
+    inh = Inhibitor([CRIT_WARN], marker=MemMarker())
+    inh.process(firing(severity="critical", cluster="c0", service="s"))
+    before = inh.version
+    inh.process(update)
+    assert (inh.version != before) is changes
+
+
+def test_gc_moves_version_only_when_it_drops_sources() -> None:
+    inh = Inhibitor([CRIT_WARN], marker=MemMarker(), clock=lambda: NOW)
+    inh.process(firing(severity="critical", cluster="c1"))
+    before = inh.version
+    assert inh.gc() == 0 and inh.version == before
+    inh.process(resolved(severity="critical", cluster="c2"))
+    before = inh.version
+    assert inh.gc() == 1 and inh.version != before
+
+
+def test_mutes_marks_under_the_given_fingerprint() -> None:
+    marker = MemMarker()
+    inh = Inhibitor([CRIT_WARN], marker=marker)
+    src = firing(severity="critical", cluster="c1")
+    inh.process(src)
+    labels = {"severity": "warning", "cluster": "c1"}
+    assert inh.mutes(labels, NOW, 1234) is True
+    assert marker.inhibited(1234) == (src.fingerprint_hex,)
+    assert marker.inhibited(fingerprint(labels)) == ()

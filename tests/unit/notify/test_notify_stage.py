@@ -97,3 +97,27 @@ async def test_routing_picks_the_receivers_stage():
 async def test_routing_unknown_receiver_fails():
     with pytest.raises(LookupError, match="nobody"):
         await Routing({})(ctx(receiver="nobody"), [alert("a")])
+
+
+async def test_fanout_of_one_runs_inline_and_reports_like_many():
+    async def failing(c, alerts):
+        raise RuntimeError("webhook down")
+
+    async def ok(c, alerts):
+        return c, []  # a stage's narrowing does not change what a fanout passes on
+
+    task = asyncio.current_task()
+    seen = []
+
+    async def where(c, alerts):
+        seen.append(asyncio.current_task())
+        return c, list(alerts)
+
+    _, out = await Fanout(ok)(ctx(), [alert("x")])
+    assert [a.labels["alertname"] for a in out] == ["x"]
+    await Fanout(where)(ctx(), [alert("x")])
+    assert seen == [task]  # no task started for a single stage
+    with pytest.raises(ExceptionGroup) as info:
+        await Fanout(failing)(ctx(), [alert("x")])
+    assert str(info.value).startswith("1 of 1 stages failed: webhook down")
+    assert [type(e) for e in info.value.exceptions] == [RuntimeError]

@@ -72,3 +72,17 @@ def test_expired_silence_unmutes(clock):
     store.expire(sid)
     assert silencer.mutes(LABELS, later + timedelta(seconds=1)) is False
     assert marker.status(FP) == ("active", (), ())
+
+
+def test_given_fingerprint_and_unrecorded_queries(clock):
+    store, marker, silencer, reg = _setup(clock)
+    sid = store.set(sil(("alertname", "=", "Foo")))
+    before = reg.get_sample_value("alertmanager_silences_queries_total")
+    assert silencer.mutes(LABELS, T0, 77, record=False) is True
+    assert marker.silenced(77) == ((sid,), (), store.version, True)
+    assert marker.silenced(FP)[3] is False  # nothing recomputed or marked under the labels' own fp
+    assert reg.get_sample_value("alertmanager_silences_queries_total") == before
+    store.record_queries(1, 0.5)
+    assert reg.get_sample_value("alertmanager_silences_queries_total") == before + 1
+    assert silencer.mutes(LABELS, T0, 77) is True
+    assert reg.get_sample_value("alertmanager_silences_queries_total") == before + 2
