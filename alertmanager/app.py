@@ -182,7 +182,8 @@ class Alertmanager:
             reconnect_timeout=opts.reconnect_timeout, label=opts.label,
             tls_config=opts.tls_config, ecs_metadata_uri=os.environ.get("ECS_CONTAINER_METADATA_URI_V4", ""),
         )
-        peer = Peer(cfg, registry=self.registry, clock=self.clock, resolver=DNSResolver.from_env(os.environ))
+        peer = Peer(cfg, registry=self.registry, clock=self.clock, resolver=DNSResolver.from_env(os.environ),
+                    environ=os.environ)
         self.silences.set_on_change(peer.add_state("sil", self.silences).broadcast)
         self.nflog.set_broadcast(peer.add_state("nfl", self.nflog).broadcast)
         return peer

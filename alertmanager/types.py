@@ -9,12 +9,14 @@ from typing import Protocol
 __all__ = [
     "AlertState",
     "Clock",
+    "InhibitorLike",
     "Marker",
     "Muter",
     "NflogEntry",
     "NflogReceiver",
     "NotificationLog",
     "Replicated",
+    "SilencerLike",
     "utcnow",
 ]
 
@@ -31,6 +33,23 @@ class Muter(Protocol):
     """Something that can say an alert (by its labels) must not be notified now."""
 
     def mutes(self, labels: Mapping[str, str], now: datetime) -> bool: ...
+
+
+class SilencerLike(Protocol):
+    """``silences.Silencer`` as status readers call it: with the alert's known fingerprint, and
+    ``record=False`` to leave the silence query metrics for the caller to count once."""
+
+    def mutes(self, labels: Mapping[str, str], now: datetime, fp: int | None = None, *,
+              record: bool = True) -> bool: ...
+
+
+class InhibitorLike(Protocol):
+    """``inhibit.Inhibitor`` as status readers call it: ``version`` moves when its sources change."""
+
+    @property
+    def version(self) -> int: ...
+
+    def mutes(self, labels: Mapping[str, str], now: datetime, fp: int | None = None) -> bool: ...
 
 
 class Replicated(Protocol):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Literal
 
 from prometheus_client import CollectorRegistry
@@ -77,6 +77,9 @@ class _Tracked:
     left_at: float
 
 
+_NO_ENVIRON: Mapping[str, str] = MappingProxyType({})
+
+
 class Peer:
     """One Alertmanager in the gossip cluster. Add states, then ``await start()``."""
 
@@ -90,16 +93,17 @@ class Peer:
         transport: Transport | None = None,
         name: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
-        environ: Mapping[str, str] | None = None,
+        environ: Mapping[str, str] = _NO_ENVIRON,
     ) -> None:
-        """``environ`` (default: the process's) is read for the partition test hook only."""
+        """``environ`` is read for the partition test hook only; the app passes ``os.environ``
+        (the library never reads the process environment itself)."""
         self.config = config
         self.name = name or new_ulid(clock())
         self.metrics = ClusterMetrics(registry)
         self._resolver = resolver or DNSResolver()
         self._transport = transport
         self._monotonic = monotonic
-        self._partition_file = partition_file(os.environ if environ is None else environ)
+        self._partition_file = partition_file(environ)
         self._retransmit = max(len(config.peers) // 2, 3)
         self._delegate = StateDelegate(self.metrics, BroadcastQueue(self._retransmit, self.cluster_size))
         self._channels: dict[str, Channel] = {}

@@ -14,16 +14,13 @@ from alertmanager.config.schema import Config
 from alertmanager.model.alert import Alert
 from alertmanager.silences import Silence, SilenceState
 from alertmanager.store.alerts import Alerts
-from alertmanager.types import Clock, Marker, utcnow
+from alertmanager.types import Clock, InhibitorLike, Marker, SilencerLike, utcnow
 
 __all__ = [
     "AlertFilter",
-    "AlertMuter",
     "ApiDeps",
     "GroupLike",
     "GroupsFn",
-    "InhibitorLike",
-    "SilencerLike",
     "RouteFilter",
     "RouteLike",
     "SilenceStore",
@@ -55,26 +52,6 @@ class SilenceStore(Protocol):
     ) -> list[Silence]: ...
 
     def record_queries(self, n: int = 1, seconds: float = 0.0) -> None: ...
-
-
-class AlertMuter(Protocol):
-    """A Muter that can take the alert's known fingerprint (saves recomputing it)."""
-
-    def mutes(self, labels: Mapping[str, str], now: datetime, fp: int | None = None) -> bool: ...
-
-
-class SilencerLike(Protocol):
-    """``silences.Silencer`` as the API calls it: metrics are recorded once per request."""
-
-    def mutes(self, labels: Mapping[str, str], now: datetime, fp: int | None = None, *,
-              record: bool = True) -> bool: ...
-
-
-class InhibitorLike(AlertMuter, Protocol):
-    """``inhibit.Inhibitor``: ``version`` changes whenever its source alerts change."""
-
-    @property
-    def version(self) -> int: ...
 
 
 class RouteLike(Protocol):

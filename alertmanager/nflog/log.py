@@ -6,6 +6,10 @@ upstream's snapshot format. Beyond upstream, every new entry is appended (and fs
 file at once, so a restart or crash never forgets a notification; the format allows it because
 a snapshot is just a sequence of entries in which the last one for a key wins. ``maintenance()``
 compacts the file.
+
+The fsync runs outside the log's lock, so a dedup ``query`` for another group never waits for
+the disk: ``log`` appends under the lock, then waits until an fsync issued after its append
+has finished. Appends that land while one fsync runs share the next one (group commit).
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ class NotificationLog:
         registry: where the ``alertmanager_nflog_*`` metrics go.
         on_change: receives each change to gossip: a single-entry delta after ``log``, or a
             received blob worth re-gossiping after ``merge`` (see ``set_broadcast``).
+        fsync: makes a file descriptor's appended bytes durable (``os.fsync``; tests inject
+            one); ``None`` skips it.
     """
 
     def __init__(
@@ -80,7 +86,7 @@ class NotificationLog:
         storage_dir: Path | None,
         registry: CollectorRegistry,
         on_change: Broadcast | None = None,
-        fsync: bool = True,
+        fsync: Callable[[int], None] | None = os.fsync,
     ) -> None:
         self._clock = clock
         self._retention = retention
@@ -88,6 +94,11 @@ class NotificationLog:
         self._fsync = fsync
         self._metrics = NflogMetrics(registry)
         self._lock = threading.RLock()
+        # Appends are numbered; ``_synced`` is the last one known durable. ``_sync_lock`` lets one
+        # fsync run at a time (taken before ``_lock``, never while holding it).
+        self._sync_lock = threading.Lock()
+        self._appended = 0
+        self._synced = 0
         self._state: dict[str, Entry] = {}
         self._path = None if storage_dir is None else Path(storage_dir) / "nflog"
         self._file: BinaryIO | None = None
@@ -121,13 +132,34 @@ class NotificationLog:
         self._file = open(self._path, "ab")  # noqa: SIM115 - held open for appends
         return len(data)
 
-    def _append(self, raws: Sequence[bytes]) -> None:
-        if self._file is None:
-            return
+    def _append(self, raws: Sequence[bytes]) -> int:
+        """Write ``raws`` to the file (under ``_lock``); the number to pass ``_sync``, 0 if none."""
+        if self._file is None or not raws:
+            return 0
         self._file.write(write_delimited(raws))
         self._file.flush()
-        if self._fsync:
-            os.fsync(self._file.fileno())
+        self._appended += 1
+        return self._appended
+
+    def _sync(self, seq: int) -> None:
+        """Return once append ``seq`` is durable; called without ``_lock`` held."""
+        if seq == 0 or self._fsync is None:
+            return
+        with self._sync_lock:
+            if self._synced >= seq:
+                return  # an fsync that started after our append already covered it
+            with self._lock:
+                # Everything appended so far is either in the current file (flushed) or in a
+                # snapshot that ``_rewrite`` fsynced, so syncing this file covers it all. A dup
+                # keeps the descriptor valid should ``_rewrite`` or ``close`` close the file.
+                target = self._appended
+                fd = None if self._file is None else os.dup(self._file.fileno())
+            if fd is not None:
+                try:
+                    self._fsync(fd)
+                finally:
+                    os.close(fd)
+            self._synced = target
 
     def close(self) -> None:
         """Writes a compact snapshot (when persistent) and releases the file."""
@@ -184,8 +216,9 @@ class NotificationLog:
                 resolved=resolved,
             )
             self._state[key] = e
-            self._append([e.raw])
+            seq = self._append([e.raw])
             broadcast = self._broadcast
+        self._sync(seq)
         broadcast(write_delimited([e.raw]))
 
     def entries(self) -> list[Entry]:
@@ -242,8 +275,9 @@ class NotificationLog:
                 if prev is None or prev.timestamp_ns < e.timestamp_ns:
                     self._state[key] = e
                     changed.append(e.raw)
-            self._append(changed)
+            seq = self._append(changed)
             broadcast = self._broadcast
+        self._sync(seq)
         if len(data) <= OVERSIZED_MESSAGE:
             for _ in changed:
                 broadcast(data)

@@ -15,10 +15,10 @@ from alertmanager.dispatch import AlertGroup, Route
 from alertmanager.model.alert import Alert
 from alertmanager.model.matchers import Matcher, MatcherError, MatchType, compile_go_regex, parse_matchers
 from alertmanager.silences import SilenceNotFound
+from alertmanager.store.status import AlertStatusRefresher, Status
 from alertmanager.types import AlertState
 from alertmanager.ui._deps import UiDeps
 from alertmanager.ui._fmt import autolink, equal_matchers, format_time, matchers_text, relative
-from alertmanager.ui._status import StatusRefresher
 
 __all__ = ["AlertQuery", "AlertsPage", "build_alerts_page", "parse_alert_query"]
 
@@ -221,7 +221,8 @@ def _tree_groups(route: Route, alerts: Sequence[Alert], route_ok: Callable[[Rout
     return out
 
 
-def build_alerts_page(deps: UiDeps, refresher: StatusRefresher, base: str, query: AlertQuery) -> AlertsPage:
+def build_alerts_page(deps: UiDeps, refresher: AlertStatusRefresher, base: str,
+                      query: AlertQuery) -> AlertsPage:
     """Filter every alert on the server and lay out the requested page of groups."""
     now = deps.clock()
     receivers = tuple(r.name for r in deps.config().receivers)
@@ -233,7 +234,7 @@ def build_alerts_page(deps: UiDeps, refresher: StatusRefresher, base: str, query
         return AlertsPage(replace(query, error=f"bad receiver {query.receiver!r}: {e}"), (), 0, 0, 1,
                           receivers, format_time(now))
     matchers = query.matchers
-    statuses: dict[int, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+    statuses: dict[int, Status] = {}
 
     def route_ok(r: Route) -> bool:
         return receiver_re is None or receiver_re.fullmatch(r.receiver) is not None
@@ -255,10 +256,16 @@ def build_alerts_page(deps: UiDeps, refresher: StatusRefresher, base: str, query
         return query.inhibited or not status[2]
 
     groups: Sequence[AlertGroup]
-    if deps.groups is not None:
-        groups, _ = deps.groups(route_ok, keep)
-    else:
-        groups = _tree_groups(deps.route(), deps.alerts.list(), route_ok, keep, now)
+    try:
+        if deps.groups is not None:
+            groups, _ = deps.groups(route_ok, keep)
+        else:
+            groups = _tree_groups(deps.route(), deps.alerts.list(), route_ok, keep, now)
+    finally:
+        refresher.record_silence_queries()
+    live = len(deps.alerts)
+    if len(refresher) > 2 * live + 1024:
+        refresher.prune()
     shown: list[tuple[AlertGroup, tuple[str, ...]]] = []
     for g in groups:
         muted_by: tuple[str, ...] = ()

@@ -13,7 +13,7 @@ from alertmanager.dispatch import AlertGroup, Route
 from alertmanager.model.alert import Alert
 from alertmanager.silences import Silences
 from alertmanager.store.alerts import Alerts
-from alertmanager.types import Clock, Marker, Muter, utcnow
+from alertmanager.types import Clock, InhibitorLike, Marker, SilencerLike, utcnow
 
 __all__ = ["GroupsFn", "UiDeps"]
 
@@ -24,7 +24,7 @@ GroupsFn = Callable[
 """``Dispatcher.groups``: the groups passing both filters and each alert's receivers."""
 
 
-def _no_inhibitor() -> Muter | None:
+def _no_inhibitor() -> InhibitorLike | None:
     return None
 
 
@@ -63,8 +63,8 @@ class UiDeps:
     route: Callable[[], Route]
     groups: GroupsFn | None = None
     group_muted: Callable[[str, str], tuple[Sequence[str], bool]] | None = None
-    silencer: Muter | None = None
-    inhibitor: Callable[[], Muter | None] = _no_inhibitor
+    silencer: SilencerLike | None = None
+    inhibitor: Callable[[], InhibitorLike | None] = _no_inhibitor
     cluster_status: Callable[[], Mapping[str, Any]] | None = None
     version_info: Mapping[str, str] = field(default_factory=_default_version)
     start_time: datetime = field(default_factory=utcnow)

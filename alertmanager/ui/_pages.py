@@ -12,10 +12,10 @@ from starlette.responses import HTMLResponse, Response
 from alertmanager.config import Config, dump
 from alertmanager.dispatch import Route
 from alertmanager.model.matchers import MatcherError, MatchType, parse_matchers
+from alertmanager.store.status import AlertStatusRefresher
 from alertmanager.ui._alerts import build_alerts_page, parse_alert_query
 from alertmanager.ui._fmt import format_duration
 from alertmanager.ui._render import Renderer
-from alertmanager.ui._status import StatusRefresher
 
 __all__ = ["AlertPages", "RouteNode", "StatusPage", "route_tree"]
 
@@ -25,7 +25,11 @@ class AlertPages:
 
     def __init__(self, render: Renderer) -> None:
         self._render = render
-        self._refresher = StatusRefresher(render.deps)
+        deps = render.deps
+        self._refresher = AlertStatusRefresher(
+            marker=deps.marker, alerts=deps.alerts, silences=deps.silences, silencer=deps.silencer,
+            inhibitor=deps.inhibitor,
+        )
 
     def _page_data(self, request: Request) -> dict[str, Any]:
         r = self._render

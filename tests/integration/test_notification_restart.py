@@ -40,6 +40,9 @@ def test_no_duplicate_after_restart(tmp_path, sig):
         with running(our_command(), work, cfg) as srv:
             assert httpx.post(srv.url + "/api/v2/alerts", json=alert).status_code == 200
             sink.wait_for(1)
+            # The sink records the request before it answers; the log entry follows the answer.
+            nflog = work / "data" / "nflog"
+            wait_until(lambda: nflog.exists() and nflog.stat().st_size > 0, what="notification log entry on disk")
             srv.stop(sig)
         with running(our_command(), work, None) as srv:
             assert httpx.post(srv.url + "/api/v2/alerts", json=alert).status_code == 200

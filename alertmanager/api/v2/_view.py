@@ -1,36 +1,29 @@
 """How an alert looks through the API: its receivers, its refreshed status, its JSON.
 
 Listing 100k alerts must stay cheap, so each alert's receivers are cached per configuration
-and its JSON per (alert version, receivers, status); muters are only asked again when their
-answer can have changed: the silencer's answer is keyed by the silence store's version, the
-inhibitor's by the inhibitor's own version (which changes only when a source alert changes)
-and the inhibiting source's end. Muters get the alert's cached fingerprint, and the silencer
-queries made while answering one request count as one silence query in the metrics
-(``alertmanager_silences_queries_total``), not one per listed alert as upstream.
+and its JSON per (alert version, receivers, status); the status refresh (muters asked again
+only when their answer can have changed, silencer queries counted once per request) is
+``store.status.AlertStatusRefresher``, shared with the UI.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import orjson
 
-from alertmanager.api._deps import ApiDeps, InhibitorLike
+from alertmanager.api._deps import ApiDeps
 from alertmanager.api._http import format_time, match_filter_labels, sorted_labels
 from alertmanager.config.schema import Config
 from alertmanager.model.alert import Alert
 from alertmanager.model.matchers import Matcher, compile_go_regex
+from alertmanager.store.status import AlertStatusRefresher, Status
 from alertmanager.types import AlertState
 
 __all__ = ["AlertView", "Status", "compile_receiver_regex", "make_alert_filter", "receiver_labels"]
-
-Status = tuple[str, tuple[str, ...], tuple[str, ...]]
-"""(state, silenced_by, inhibited_by), as ``Marker.status`` returns it."""
-
 
 
 def receiver_labels(cfg: Config) -> dict[str, Mapping[str, str]]:
@@ -51,12 +44,10 @@ class AlertView:
         self._json_alert: dict[int, Alert] = {}
         self._json_key: dict[int, tuple[tuple[str, ...], Status]] = {}
         self._json: dict[int, bytes] = {}
-        # fp -> (inhibitor version, answer valid until) for ``_inhibited_by``: see refresh_status.
-        self._inhibited_by: InhibitorLike | None = None
-        self._inhibited: dict[int, tuple[int, datetime | None]] = {}
-        # Silencer calls not yet counted in the silence metrics (see ``record_silence_queries``).
-        self._silence_calls = 0
-        self._silence_seconds = 0.0
+        self._status = AlertStatusRefresher(
+            marker=deps.marker, alerts=deps.alerts, silences=deps.silences, silencer=deps.silencer,
+            inhibitor=deps.inhibitor,
+        )
 
     def receivers(self, alert: Alert, cfg: Config) -> tuple[str, ...]:
         if cfg is not self._receivers_cfg:
@@ -70,47 +61,11 @@ class AlertView:
 
     def refresh_status(self, alert: Alert, now: datetime) -> Status:
         """Re-run the inhibitor and the silencer for ``alert`` (upstream's ``setAlertStatus``)."""
-        deps = self._deps
-        fp = alert.fingerprint
-        inhibitor = deps.inhibitor()
-        if inhibitor is not None:
-            self._refresh_inhibited(inhibitor, alert, now)
-        silencer = deps.silencer
-        if silencer is not None:
-            active, pending, version, known = deps.marker.silenced(fp)
-            # Unchanged store and no silence recorded: nothing can match now that did not before.
-            if not (known and version == deps.silences.version and not active and not pending):
-                start = time.perf_counter()
-                silencer.mutes(alert.labels, now, fp, record=False)
-                self._silence_seconds += time.perf_counter() - start
-                self._silence_calls += 1
-        return deps.marker.status(fp)
+        return self._status.refresh(alert, now)
 
     def record_silence_queries(self) -> None:
         """Count the silencer's queries since the last call as one query (once per request)."""
-        if self._silence_calls:
-            self._deps.silences.record_queries(1, self._silence_seconds)
-            self._silence_calls = 0
-            self._silence_seconds = 0.0
-
-    def _refresh_inhibited(self, inhibitor: InhibitorLike, alert: Alert, now: datetime) -> None:
-        # An inhibitor's answer changes only when its source alerts change (its version moves)
-        # or when the inhibiting source resolves; in between, the marker still holds the answer
-        # it recorded last time. Target-only puts (most of them) keep every cached answer.
-        if inhibitor is not self._inhibited_by:
-            self._inhibited.clear()
-            self._inhibited_by = inhibitor
-        fp = alert.fingerprint
-        hit = self._inhibited.get(fp)
-        version = inhibitor.version
-        if hit is not None and hit[0] == version and (hit[1] is None or now < hit[1]):
-            return
-        valid_until: datetime | None = None
-        if inhibitor.mutes(alert.labels, now, fp):
-            by = self._deps.marker.inhibited(fp)
-            source = self._deps.alerts.get(int(by[0], 16)) if by else None
-            valid_until = now if source is None or source.ends_at is None else source.ends_at
-        self._inhibited[fp] = (version, valid_until)
+        self._status.record_silence_queries()
 
     def render(self, alert: Alert, receivers: tuple[str, ...], status: Status,
                muted_by: Sequence[str] = ()) -> bytes:
@@ -145,14 +100,14 @@ class AlertView:
 
     def prune(self, live: int) -> None:
         """Forget cached alerts that left the store, once the caches outgrow it."""
-        if len(self._json) + len(self._receivers) + len(self._inhibited) <= 3 * live + 2048:
+        if len(self._json) + len(self._receivers) + len(self._status) <= 3 * live + 2048:
             return
         store = self._deps.alerts
-        caches: tuple[dict[int, Any], ...] = (self._json, self._json_key, self._json_alert, self._receivers,
-                                              self._inhibited)
+        caches: tuple[dict[int, Any], ...] = (self._json, self._json_key, self._json_alert, self._receivers)
         for cache in caches:
             for fp in [fp for fp in cache if store.get(fp) is None]:
                 del cache[fp]
+        self._status.prune()
 
 
 def make_alert_filter(

@@ -1,3 +1,7 @@
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -37,13 +41,14 @@ def registry():
     return CollectorRegistry()
 
 
-def make(clock, registry=None, storage_dir=None, retention=timedelta(hours=120), sent=None):
+def make(clock, registry=None, storage_dir=None, retention=timedelta(hours=120), sent=None, fsync=os.fsync):
     return NotificationLog(
         clock=clock,
         retention=retention,
         storage_dir=storage_dir,
         registry=registry or CollectorRegistry(),
         on_change=None if sent is None else sent.append,
+        fsync=fsync,
     )
 
 
@@ -234,3 +239,60 @@ def test_entries_always_carry_both_timestamps(clock):
     msg = pb.MeshEntry()
     msg.ParseFromString(sent[0][1:])
     assert msg.HasField("expires_at") and msg.entry.HasField("timestamp")
+
+
+class HeldFsync:
+    """An fsync that blocks until released, so a test can look at the log meanwhile."""
+
+    def __init__(self):
+        self.calls = 0
+        self.entered = threading.Semaphore(0)
+        self.release = threading.Semaphore(0)
+
+    def __call__(self, fd: int) -> None:
+        self.calls += 1
+        self.entered.release()
+        assert self.release.acquire(timeout=10)
+        os.fsync(fd)
+
+
+def _wait_for(cond) -> None:
+    deadline = time.monotonic() + 10
+    while not cond():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.001)
+
+
+def test_query_is_not_blocked_while_log_fsyncs(clock, tmp_path):
+    fsync = HeldFsync()
+    log = make(clock, storage_dir=tmp_path, fsync=fsync)
+    other = '{}/{team="b"}:{alertname="y"}'
+    fsync.release.release()  # the first log's fsync goes straight through
+    log.log(R(), other, [7], [])
+    assert fsync.entered.acquire(timeout=10)
+    with ThreadPoolExecutor(2) as pool:
+        writing = pool.submit(log.log, R(), GK, [1], [])
+        assert fsync.entered.acquire(timeout=10)
+        # The second fsync is held: a dedup query for another group answers meanwhile.
+        assert pool.submit(log.query, other, R()).result(timeout=10).firing_alerts == {7}
+        assert not writing.done()  # log() does not return before its record is fsynced
+        fsync.release.release()
+        writing.result(timeout=10)
+    assert make(clock, storage_dir=tmp_path).query(GK, R()).firing_alerts == {1}
+
+
+def test_an_append_during_an_fsync_gets_its_own_fsync(clock, tmp_path):
+    fsync = HeldFsync()
+    log = make(clock, storage_dir=tmp_path, fsync=fsync)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(log.log, R(), GK, [1], [])
+        assert fsync.entered.acquire(timeout=10)
+        second = pool.submit(log.log, R(integration="email"), GK, [2], [])
+        _wait_for(lambda: log.query(GK, R(integration="email")) is not None)  # appended, not yet synced
+        fsync.release.release()
+        first.result(timeout=10)
+        assert not second.done()  # the fsync that was running began before its append
+        assert fsync.entered.acquire(timeout=10)
+        fsync.release.release()
+        second.result(timeout=10)
+    assert fsync.calls == 2

@@ -8,11 +8,12 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from prometheus_client import CollectorRegistry
 from ui_env import UiEnv, client_for
 
 from alertmanager.dispatch import Dispatcher, ManualScheduler
 from alertmanager.model.matchers import parse_matcher
-from alertmanager.silences import Silence
+from alertmanager.silences import Silence, Silencer, Silences
 
 
 def _count(html: str) -> int:
@@ -190,3 +191,27 @@ async def test_uses_the_dispatchers_groups(loaded: UiEnv) -> None:
     assert _count(html) == 2  # only what the dispatcher has grouped
     assert _groups(html) == ['team-db: alertname="Disk"', 'pager: alertname="Disk" cluster="c1"']
     d.stop()
+
+
+def test_page_counts_one_silence_query_and_reuses_inhibition_answers() -> None:
+    env = UiEnv()
+    registry = CollectorRegistry()
+    silences = Silences(clock=env.clock, registry=registry)
+    client = client_for(replace(env.deps, silences=silences, silencer=Silencer(silences, env.marker)))
+    calls: list[int | None] = []
+    mutes = env.inhibitor.mutes
+
+    def counting(labels, now, fp=None):
+        calls.append(fp)
+        return mutes(labels, now, fp)
+
+    env.inhibitor.mutes = counting
+    for i in range(30):
+        env.put({"alertname": f"n{i}", "severity": "warning", "cluster": "c1"})
+    assert _count(client.get("/ui/alerts").text) == 30
+    assert registry.get_sample_value("alertmanager_silences_queries_total") == 1  # not one per alert
+    assert len(calls) == 30 and None not in calls  # asked with the known fingerprint
+    client.get("/ui/alerts")
+    assert len(calls) == 30  # no source changed: every cached answer holds
+    env.put({"alertname": "Down", "severity": "critical", "cluster": "c1"})  # a source: answers change
+    assert _count(client.get("/ui/alerts?inhibited=false").text) == 1
