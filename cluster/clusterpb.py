@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alertmanager.model.delimited import DelimitedError, read_uvarint, uvarint
+
 __all__ = ["DecodeError", "Part", "decode_full_state", "decode_part", "encode_full_state", "encode_part"]
 
 
@@ -19,26 +21,11 @@ class Part:
     data: bytes
 
 
-def _uvarint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
 def _read_uvarint(buf: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        if pos >= len(buf) or shift > 63:
-            raise DecodeError("truncated varint")
-        b = buf[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if b < 0x80:
-            return result, pos
-        shift += 7
+    try:
+        return read_uvarint(buf, pos)
+    except DelimitedError as exc:
+        raise DecodeError("truncated varint") from exc
 
 
 def _fields(buf: bytes) -> list[tuple[int, int, bytes | int]]:
@@ -71,7 +58,7 @@ def _fields(buf: bytes) -> list[tuple[int, int, bytes | int]]:
 
 
 def _len_field(num: int, data: bytes) -> bytes:
-    return _uvarint(num << 3 | 2) + _uvarint(len(data)) + data
+    return uvarint(num << 3 | 2) + uvarint(len(data)) + data
 
 
 def encode_part(part: Part) -> bytes:

@@ -22,7 +22,9 @@ from typing import Any
 
 import yaml
 
-from .clusterpb import DecodeError, _fields, _len_field, _uvarint
+from alertmanager.model.delimited import uvarint
+
+from .clusterpb import DecodeError, _fields, _len_field
 from .discovery import split_host_port
 from .memberlist.transport import Addr, PacketHandler, StreamHandler
 
@@ -43,7 +45,7 @@ def encode_frame(kind: int, from_addr: str = "", msg: bytes = b"") -> bytes:
     """A length-prefixed MemberlistMessage{version, kind, from_addr, msg} (proto3: zero fields omitted)."""
     body = _len_field(1, _VERSION)
     if kind:
-        body += _uvarint(2 << 3) + _uvarint(kind)
+        body += uvarint(2 << 3) + uvarint(kind)
     if from_addr:
         body += _len_field(3, from_addr.encode())
     if msg:

@@ -7,10 +7,12 @@ Alertmanager adds survive a hop through us.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from alertmanager.model import delimited
+from alertmanager.model.delimited import DelimitedError
 from alertmanager.nflog import nflog_pb2 as pb
 
 __all__ = ["Entry", "NflogError", "decode_entry", "encode_entry", "from_ns", "iter_delimited", "to_ns"]
@@ -129,35 +131,11 @@ def decode_entry(raw: bytes) -> Entry:
     )
 
 
-def _uvarint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
+def iter_delimited(data: bytes) -> Iterator[bytes]:
+    """The records of a length-delimited stream; NflogError on a truncated record."""
+    try:
+        yield from delimited.iter_delimited(data)
+    except DelimitedError as exc:
+        raise NflogError(str(exc)) from None
 
 
-def write_delimited(messages: Iterable[bytes]) -> bytes:
-    """Messages, each prefixed with its uvarint length (``protodelim.MarshalTo``)."""
-    return b"".join(_uvarint(len(m)) + m for m in messages)
-
-
-def iter_delimited(data: bytes) -> Iterator[tuple[bytes, int]]:
-    """``(message, end offset)`` per record; NflogError on a truncated record."""
-    pos, end = 0, len(data)
-    while pos < end:
-        n, shift = 0, 0
-        while True:
-            if pos >= end or shift > 63:
-                raise NflogError("truncated length prefix")
-            b = data[pos]
-            pos += 1
-            n |= (b & 0x7F) << shift
-            shift += 7
-            if b < 0x80:
-                break
-        if pos + n > end:
-            raise NflogError("unexpected EOF")
-        yield data[pos : pos + n], pos + n
-        pos += n

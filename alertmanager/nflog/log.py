@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 from prometheus_client import CollectorRegistry
 
+from alertmanager.model.delimited import write_delimited
 from alertmanager.nflog._codec import (
     Entry,
     NflogError,
@@ -33,7 +34,6 @@ from alertmanager.nflog._codec import (
     iter_delimited,
     state_key,
     to_ns,
-    write_delimited,
 )
 from alertmanager.nflog._metrics import NflogMetrics
 from alertmanager.types import Clock, NflogReceiver
@@ -114,7 +114,7 @@ class NotificationLog:
         except FileNotFoundError:
             return
         try:
-            for raw, _ in iter_delimited(data):
+            for raw in iter_delimited(data):
                 e = decode_entry(raw)
                 self._state[e.state_key] = e  # the last entry for a key wins, as in Go
         except NflogError as exc:
@@ -262,7 +262,7 @@ class NotificationLog:
     def merge(self, data: bytes) -> bool:
         """Merges a peer's state or delta; newer timestamps win. NflogError if malformed."""
         incoming: dict[str, Entry] = {}
-        for raw, _ in iter_delimited(data):
+        for raw in iter_delimited(data):
             e = decode_entry(raw)
             incoming[e.state_key] = e
         now_ns = to_ns(self._clock())

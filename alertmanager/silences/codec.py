@@ -8,13 +8,15 @@ entry keeps the exact bytes it arrived with, so fields a newer Alertmanager adds
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from google.protobuf.message import DecodeError
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from alertmanager.model import delimited
+from alertmanager.model.delimited import DelimitedError, write_delimited
 from alertmanager.model.matchers import Matcher, MatcherError, MatchType
 from alertmanager.silences import silence_pb2 as pb
 from alertmanager.silences.silence import GO_ZERO_TIME, Silence
@@ -146,38 +148,12 @@ def decode_entry(raw: bytes) -> Entry:
     return Entry(sil, updated_ns, _ts_ns(msg, "expires_at"), raw)
 
 
-def _uvarint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def write_delimited(messages: Iterable[bytes]) -> bytes:
-    """Concatenate messages, each prefixed with its uvarint length."""
-    return b"".join(_uvarint(len(m)) + m for m in messages)
-
-
 def iter_delimited(data: bytes) -> Iterator[bytes]:
     """Split a length-delimited stream; ``CodecError`` on a truncated or overlong record."""
-    pos, end = 0, len(data)
-    while pos < end:
-        n, shift = 0, 0
-        while True:
-            if pos >= end or shift > 63:
-                raise CodecError("truncated length prefix")
-            b = data[pos]
-            pos += 1
-            n |= (b & 0x7F) << shift
-            shift += 7
-            if b < 0x80:
-                break
-        if pos + n > end:
-            raise CodecError("unexpected EOF")
-        yield data[pos : pos + n]
-        pos += n
+    try:
+        yield from delimited.iter_delimited(data)
+    except DelimitedError as exc:
+        raise CodecError(str(exc)) from None
 
 
 def decode_state(data: bytes) -> list[Entry]:

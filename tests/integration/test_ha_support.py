@@ -145,7 +145,7 @@ def silence_ids(srv: Server) -> set[str]:
 def nflog_keys(srv: Server) -> set[str]:
     """Group keys in one of our replicas' notification log file (appended on every change)."""
     path = srv.workdir / "data" / "nflog"
-    return {decode_entry(raw).group_key for raw, _ in iter_delimited(path.read_bytes())} if path.exists() else set()
+    return {decode_entry(raw).group_key for raw in iter_delimited(path.read_bytes())} if path.exists() else set()
 
 
 def cluster_status(srv: Server) -> dict[str, Any]:
