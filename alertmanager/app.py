@@ -14,7 +14,7 @@ import importlib
 import logging
 import os
 import socket
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -30,10 +30,8 @@ from alertmanager.config.schema import Config
 from alertmanager.dispatch import AsyncioScheduler, Dispatcher, DispatcherMetrics, Route
 from alertmanager.inhibit import Inhibitor
 from alertmanager.metrics import CoreMetrics
-from alertmanager.model.alert import Alert
 from alertmanager.nflog import NotificationLog
-from alertmanager.notify import Integration, NotifierDeps, NotifyError, NotifyMetrics, build_pipeline
-from alertmanager.notify.context import NotifyContext
+from alertmanager.notify import Integration, NotifierDeps, NotifyMetrics, build_pipeline
 from alertmanager.notify.http import warm_up as warm_up_http
 from alertmanager.options import Options
 from alertmanager.silences import Silencer, Silences
@@ -74,20 +72,9 @@ def external_url_and_prefix(options: Options) -> tuple[str, str]:
     return url.rstrip("/"), prefix
 
 
-class _Unsupported:
-    """Stands in for an integration whose sending is not built yet: every attempt fails, loudly."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    async def notify(self, ctx: NotifyContext, alerts: Sequence[Alert]) -> None:
-        raise NotifyError(f"{self.name} notifications are not supported by this build", retryable=False,
-                          reason="other")
-
-
 def _notifier_class(yaml_key: str, registry: Mapping[str, str]) -> Any:
-    module = importlib.import_module(registry[yaml_key])
-    return getattr(module, "NOTIFIER", None)
+    """The ``NOTIFIER`` class of the receiver module registered for ``yaml_key``."""
+    return importlib.import_module(registry[yaml_key]).NOTIFIER
 
 
 @dataclass
@@ -117,7 +104,7 @@ class Alertmanager:
             raise StartupError(f"cannot create --storage.path {options.storage_path}: {exc}") from exc
         self.metrics = CoreMetrics(self.registry, cluster_enabled=options.cluster.enabled)
         self.start_time = clock()
-        config = self._load_config()
+        config, template = self._load_config()
         self.marker = MemMarker()
         self.alerts = Alerts(clock=clock, gc_interval=options.alerts_gc_interval, marker=self.marker,
                              registry=self.registry)
@@ -132,7 +119,7 @@ class Alertmanager:
         self.notify_metrics = NotifyMetrics(self.registry)
         self.dispatcher_metrics = DispatcherMetrics(self.registry)
         self.peer = self._make_peer()
-        self._graph = self._build(config)
+        self._graph = self._build(config, template)
         self.metrics.config_loaded(config.original, clock().timestamp())
         self._stop = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
@@ -152,10 +139,11 @@ class Alertmanager:
             return load_wrapped(text, template_dir=self.options.storage_path / "definition-templates")
         return load(text, base_dir=str(path.parent))
 
-    def _load_config(self) -> Config:
+    def _load_config(self) -> tuple[Config, Template]:
+        """The config and its templates, parsed once; ``StartupError`` names what is wrong."""
         try:
             config = self._read_config()
-            Template.from_files(config.templates, external_url=self.external_url, clock=self.clock)
+            template = Template.from_files(config.templates, external_url=self.external_url, clock=self.clock)
         except ConfigError as exc:
             # describe() puts the field path before upstream's reason, e.g. "route.receiver: undefined ...".
             raise StartupError(
@@ -165,7 +153,7 @@ class Alertmanager:
             raise StartupError(f"Loading templates failed: {exc}") from exc
         except OSError as exc:
             raise StartupError(f"Loading configuration file failed: {exc}") from exc
-        return config
+        return config, template
 
     def _make_peer(self) -> Any:
         opts = self.options.cluster
@@ -203,15 +191,14 @@ class Alertmanager:
                 name = key.removesuffix("_configs")
                 for index, conf in enumerate(confs):
                     try:
-                        notifier = cls(conf, deps) if cls is not None else _Unsupported(name)
+                        notifier = cls(conf, deps)
                     except (OSError, ValueError) as exc:
                         raise StartupError(f'receiver "{receiver.name}": {name}[{index}]: {exc}') from exc
                     integrations.append(Integration(name, index, notifier, conf.send_resolved, receiver.name))
             out[receiver.name] = integrations
         return out
 
-    def _build(self, config: Config) -> _Graph:
-        template = Template.from_files(config.templates, external_url=self.external_url, clock=self.clock)
+    def _build(self, config: Config, template: Template) -> _Graph:
         route = Route.from_config(config.route)
         inhibitor = Inhibitor(config.inhibit_rules, marker=self.marker, clock=self.clock)
         integrations = self._integrations(config, template)
@@ -324,8 +311,8 @@ class Alertmanager:
         """Load the config file again and swap the new graph in; raise (keeping the old) if bad."""
         async with self._reload_lock:
             try:
-                config = self._load_config()
-                graph = self._build(config)
+                config, template = self._load_config()
+                graph = self._build(config, template)
             except (StartupError, ConfigError, TemplateError) as exc:
                 self.metrics.config_failed()
                 raise ValueError(str(exc).removeprefix("Loading configuration file failed: ")) from exc
