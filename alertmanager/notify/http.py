@@ -20,6 +20,7 @@ import httpx
 
 from alertmanager import __version__
 from alertmanager.notify.notifier import NotifyError, reason_from_status
+from alertmanager.notify.transport import FastTransport
 
 __all__ = ["USER_AGENT", "check_response", "new_client", "post_json", "redact_url", "warm_up"]
 
@@ -148,14 +149,25 @@ def new_client(
     """
     cfg: Mapping[str, Any] = http_config or {}
     tls: Mapping[str, Any] = cfg.get("tls_config") or {}
+    server_name = str(tls["server_name"]) if tls.get("server_name") else None
     if transport is None:
         proxy = cfg.get("proxy_url")
-        transport = httpx.AsyncHTTPTransport(
-            verify=_ssl_context(tls), proxy=str(proxy) if proxy else None,
-            http1=True, http2=False, limits=_LIMITS,
-        )
-    if tls.get("server_name"):
-        transport = _ServerNameTransport(transport, str(tls["server_name"]))
+        ctx = _ssl_context(tls)
+
+        def httpcore_transport() -> httpx.AsyncBaseTransport:
+            inner: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(
+                verify=ctx, proxy=str(proxy) if proxy else None, http1=True, http2=False, limits=_LIMITS,
+            )
+            return inner if server_name is None else _ServerNameTransport(inner, server_name)
+
+        if proxy:
+            transport = httpcore_transport()
+        else:
+            transport = FastTransport(ssl_context=ctx, server_name=server_name,
+                                      keepalive_expiry=_LIMITS.keepalive_expiry or 90.0,
+                                      fallback=httpcore_transport)
+    elif server_name is not None:
+        transport = _ServerNameTransport(transport, server_name)
     follow = cfg.get("follow_redirects")
     hooks: dict[str, list[Callable[..., Any]]] = {}
     if cfg.get("http_headers"):
