@@ -225,7 +225,7 @@ class Alertmanager:
             marker=self.marker,
             config=lambda: self._graph.config,
             config_dump=lambda: dump(self._graph.config),
-            match_receivers=lambda labels: [r.receiver for r in self._graph.route.match(labels)],
+            match_receivers=lambda a: [r.receiver for r in self._graph.route.match(a.labels, a.fingerprint)],
             groups=lambda rf, af: self._graph.dispatcher.groups(rf, af),
             silencer=self.silencer,
             inhibitor=lambda: self._graph.inhibitor,

@@ -131,7 +131,7 @@ class ApiDeps:
         marker: per-alert status the muters write and the API reads.
         config: the current configuration (re-read on every request, so reloads show).
         config_dump: the current configuration as YAML with secrets masked (``config.original``).
-        match_receivers: receiver names of the routes an alert's labels match, in tree order.
+        match_receivers: receiver names of the routes an alert matches, in tree order.
         groups: the dispatcher's aggregation groups (``Dispatcher.groups``); none means no groups.
         group_muted: ``(route_id, group_key) -> (muted_by, muted)`` for time-interval muting.
         silencer: refreshes an alert's ``silencedBy`` in the marker.
@@ -154,7 +154,7 @@ class ApiDeps:
     marker: Marker
     config: Callable[[], Config]
     config_dump: Callable[[], str]
-    match_receivers: Callable[[Mapping[str, str]], Sequence[str]]
+    match_receivers: Callable[[Alert], Sequence[str]]
     groups: GroupsFn | None = None
     group_muted: Callable[[str, str], tuple[Sequence[str], bool]] | None = None
     silencer: SilencerLike | None = None

@@ -120,7 +120,7 @@ class Dispatcher:
         if self._stopped:
             return
         t0 = time.perf_counter()
-        for r in self.route.match(alert.labels):
+        for r in self.route.match(alert.labels, alert.fingerprint):
             self._group_alert(alert, r)
         if self._metrics is not None:
             self._metrics.processing_duration.observe(time.perf_counter() - t0)

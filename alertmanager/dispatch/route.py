@@ -21,6 +21,7 @@ __all__ = ["DEFAULT_ROUTE_OPTS", "Route", "RouteOpts", "matchers_string"]
 _MATCH_TYPE_ORDER = {MatchType.EQUAL: 0, MatchType.NOT_EQUAL: 1, MatchType.REGEX: 2, MatchType.NOT_REGEX: 3}
 _RESERVED = frozenset("{}!=~,\\\"'`")
 _CACHE_LIMIT = 65536
+_FP_CACHE_LIMIT = 1 << 20
 _INDEX_MIN_CHILDREN = 8
 
 
@@ -113,7 +114,9 @@ class Route:
     """A node of the routing tree; build the whole tree with ``Route.from_config``."""
 
     __slots__ = (
+        "_by_fp",
         "_cache",
+        "_interned",
         "_child_index",
         "_id",
         "_key",
@@ -145,6 +148,8 @@ class Route:
             self._key = parent._key + "/" + self._key
         self._id = ""
         self._cache: dict[frozenset[tuple[str, str]], tuple[Route, ...]] = {}
+        self._by_fp: dict[int, tuple[Route, ...]] = {}
+        self._interned: dict[tuple[Route, ...], tuple[Route, ...]] = {}
         self._child_index: dict[str, dict[str, list[int]]] | None = None
         self._unindexed: tuple[int, ...] = ()
 
@@ -216,21 +221,34 @@ class Route:
                 return False
         return True
 
-    def match(self, labels: Mapping[str, str]) -> tuple[Route, ...]:
+    def match(self, labels: Mapping[str, str], fingerprint: int | None = None) -> tuple[Route, ...]:
         """The routes an alert with ``labels`` is handled by, in tree order (may be empty).
 
-        The root caches results per label set; the tree never changes, a reload builds a new one.
+        The root caches results; the tree never changes, a reload builds a new one. Callers
+        that know the labels' fingerprint pass it: it is a cheaper key than the label set, and
+        the dispatcher and the API then share one answer per alert (the same tuple objects,
+        interned, so 100k cached alerts hold a handful of tuples).
         """
         if self.parent is not None:
             return self._match(labels)
+        if fingerprint is not None:
+            found = self._by_fp.get(fingerprint)
+            if found is None:
+                if len(self._by_fp) >= _FP_CACHE_LIMIT:
+                    self._by_fp.clear()
+                found = self._by_fp[fingerprint] = self._intern(self._match(labels))
+            return found
         key = frozenset(labels.items())
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._match(labels)
+            hit = self._intern(self._match(labels))
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[key] = hit
         return hit
+
+    def _intern(self, found: tuple[Route, ...]) -> tuple[Route, ...]:
+        return self._interned.setdefault(found, found)
 
     def _match(self, labels: Mapping[str, str]) -> tuple[Route, ...]:
         if not self.matches(labels):

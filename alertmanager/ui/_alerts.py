@@ -205,7 +205,7 @@ def _tree_groups(route: Route, alerts: Sequence[Alert], route_ok: Callable[[Rout
     """Groups as the dispatcher would form them, straight from the store (no dispatcher given)."""
     found: dict[tuple[str, frozenset[tuple[str, str]]], tuple[Route, dict[str, str], list[Alert]]] = {}
     for a in alerts:
-        for r in route.match(a.labels):
+        for r in route.match(a.labels, a.fingerprint):
             labels = r.group_labels(a.labels)
             key = (r.id(), frozenset(labels.items()))
             found.setdefault(key, (r, labels, []))[2].append(a)

@@ -136,7 +136,7 @@ def _in_process_client() -> tuple[Any, datetime]:
     alerts = FeedingAlerts(clock=lambda: datetime.now(UTC), marker=marker, registry=registry)
     deps = ApiDeps(
         alerts=alerts, silences=silences, marker=marker, config=lambda: cfg, config_dump=lambda: dump(cfg),
-        match_receivers=lambda labels: [r.receiver for r in route.match(labels)],
+        match_receivers=lambda a: [r.receiver for r in route.match(a.labels)],
         groups=dispatcher.groups, silencer=Silencer(silences, marker), inhibitor=lambda: inhibitor,
         cluster_status=lambda: {"name": "me", "status": "ready",
                                 "peers": [{"name": "me", "address": "127.0.0.1:9094"}]},

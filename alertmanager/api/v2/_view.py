@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from alertmanager.api._deps import ApiDeps
-from alertmanager.api._http import format_time, match_filter_labels, sorted_labels
+from alertmanager.api._http import format_time, match_filter_labels
 from alertmanager.config.schema import Config
 from alertmanager.model.alert import Alert
 from alertmanager.model.matchers import Matcher, compile_go_regex
@@ -44,6 +44,7 @@ class AlertView:
         self._json_alert: dict[int, Alert] = {}
         self._json_key: dict[int, tuple[tuple[str, ...], Status]] = {}
         self._json: dict[int, bytes] = {}
+        self._pieces = _Pieces()
         self._status = AlertStatusRefresher(
             marker=deps.marker, alerts=deps.alerts, silences=deps.silences, silencer=deps.silencer,
             inhibitor=deps.inhibitor,
@@ -56,7 +57,7 @@ class AlertView:
         fp = alert.fingerprint
         names = self._receivers.get(fp)
         if names is None:
-            names = self._receivers[fp] = tuple(self._deps.match_receivers(alert.labels))
+            names = self._receivers[fp] = tuple(self._deps.match_receivers(alert))
         return names
 
     def refresh_status(self, alert: Alert, now: datetime) -> Status:
@@ -69,29 +70,27 @@ class AlertView:
 
     def render(self, alert: Alert, receivers: tuple[str, ...], status: Status,
                muted_by: Sequence[str] = ()) -> bytes:
-        """The ``gettableAlert`` JSON, with upstream's field order."""
+        """The ``gettableAlert`` JSON, with upstream's field order.
+
+        Assembled from pieces rather than one ``orjson.dumps`` of a dict: the receivers, the
+        status and the times repeat across alerts and are encoded once (``_Pieces``); only the
+        label maps are encoded per alert (``OPT_SORT_KEYS`` orders keys as Go's encoder does).
+        """
         fp = alert.fingerprint
         if not muted_by and self._json_alert.get(fp) is alert and self._json_key[fp] == (receivers, status):
             return self._json[fp]
-        state = AlertState.SUPPRESSED if muted_by else status[0]
-        doc: dict[str, object] = {
-            "annotations": sorted_labels(alert.annotations),
-            "endsAt": format_time(alert.ends_at),
-            "fingerprint": f"{fp:016x}",
-            "receivers": [{"name": r} for r in receivers],
-            "startsAt": format_time(alert.starts_at),
-            "status": {
-                "inhibitedBy": list(status[2]),
-                "mutedBy": list(muted_by),
-                "silencedBy": list(status[1]),
-                "state": state,
-            },
-            "updatedAt": format_time(alert.updated_at),
-        }
-        if alert.generator_url:
-            doc["generatorURL"] = alert.generator_url
-        doc["labels"] = sorted_labels(alert.labels)
-        out = orjson.dumps(doc)
+        pieces = self._pieces
+        url = alert.generator_url
+        out = b"".join((
+            b'{"annotations":', orjson.dumps(alert.annotations, option=_SORTED),
+            b',"endsAt":', pieces.time(alert.ends_at),
+            b',"fingerprint":"%016x","receivers":' % fp, pieces.receivers(receivers),
+            b',"startsAt":', pieces.time(alert.starts_at),
+            b',"status":', pieces.status(status, muted_by),
+            b',"updatedAt":', pieces.time(alert.updated_at),
+            b',"generatorURL":' + orjson.dumps(url) if url else b"",
+            b',"labels":', orjson.dumps(alert.labels, option=_SORTED), b"}",
+        ))
         if not muted_by:
             self._json_alert[fp] = alert
             self._json_key[fp] = (receivers, status)
@@ -108,6 +107,57 @@ class AlertView:
             for fp in [fp for fp in cache if store.get(fp) is None]:
                 del cache[fp]
         self._status.prune()
+
+
+_SORTED = orjson.OPT_SORT_KEYS
+_PIECES_LIMIT = 4096
+
+
+class _Pieces:
+    """Encoded JSON fragments that many alerts share, each cache bounded (cleared when full)."""
+
+    def __init__(self) -> None:
+        self._times: dict[datetime, bytes] = {}
+        self._receivers: dict[tuple[str, ...], bytes] = {}
+        self._statuses: dict[Status, bytes] = {}
+
+    def time(self, t: datetime | None) -> bytes:
+        if t is None or t.tzinfo is not UTC:
+            # Equal instants in other zones hash alike but print differently: not cached.
+            return b'"' + format_time(t).encode() + b'"'
+        text = self._times.get(t)
+        if text is None:
+            if len(self._times) >= _PIECES_LIMIT:
+                self._times.clear()
+            text = self._times[t] = b'"' + format_time(t).encode() + b'"'
+        return text
+
+    def receivers(self, names: tuple[str, ...]) -> bytes:
+        text = self._receivers.get(names)
+        if text is None:
+            if len(self._receivers) >= _PIECES_LIMIT:
+                self._receivers.clear()
+            text = self._receivers[names] = orjson.dumps([{"name": r} for r in names])
+        return text
+
+    def status(self, status: Status, muted_by: Sequence[str]) -> bytes:
+        if muted_by:
+            return self._encode_status(status, muted_by)
+        text = self._statuses.get(status)
+        if text is None:
+            if len(self._statuses) >= _PIECES_LIMIT:
+                self._statuses.clear()
+            text = self._statuses[status] = self._encode_status(status, ())
+        return text
+
+    @staticmethod
+    def _encode_status(status: Status, muted_by: Sequence[str]) -> bytes:
+        return orjson.dumps({
+            "inhibitedBy": list(status[2]),
+            "mutedBy": list(muted_by),
+            "silencedBy": list(status[1]),
+            "state": AlertState.SUPPRESSED if muted_by else status[0],
+        })
 
 
 def make_alert_filter(

@@ -193,9 +193,9 @@ def test_listing_reuses_route_and_silence_work() -> None:
     calls = {"route": 0}
     route = Route.from_config(load(CONFIG).route)
 
-    def counting(labels):
+    def counting(alert):
         calls["route"] += 1
-        return [r.receiver for r in route.match(labels)]
+        return [r.receiver for r in route.match(alert.labels)]
 
     h = make_harness(match_receivers=counting)
     with h.client:

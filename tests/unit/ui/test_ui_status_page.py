@@ -72,7 +72,7 @@ def test_mounted_in_front_of_the_api(env: UiEnv) -> None:
     """The recipe for app.py: the UI's routes first, then the API mounted at the root."""
     api = create_api(ApiDeps(
         alerts=env.alerts, silences=env.silences, marker=env.marker, config=lambda: env.config,
-        config_dump=lambda: dump(env.config), match_receivers=lambda ls: [r.receiver for r in env.route.match(ls)],
+        config_dump=lambda: dump(env.config), match_receivers=lambda a: [r.receiver for r in env.route.match(a.labels)],
         silencer=env.silencer, inhibitor=lambda: env.inhibitor, clock=env.clock))
     client = TestClient(Starlette(routes=[*ui_routes(env.deps), Mount("", app=api)]))
     root = client.get("/")
