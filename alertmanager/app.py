@@ -250,10 +250,10 @@ class Alertmanager:
     # --- running ----------------------------------------------------------------------------
 
     def _start_graph(self, graph: _Graph) -> None:
-        graph.tasks = [
-            asyncio.create_task(graph.inhibitor.run(self.alerts.subscribe()), name="inhibitor"),
-            asyncio.create_task(graph.dispatcher.run(self.alerts.subscribe()), name="dispatcher"),
-        ]
+        graph.tasks = [asyncio.create_task(graph.dispatcher.run(self.alerts.subscribe()), name="dispatcher")]
+        if graph.inhibitor.rules:
+            # Without rules nothing is a source: no need to follow every alert update.
+            graph.tasks.append(asyncio.create_task(graph.inhibitor.run(self.alerts.subscribe()), name="inhibitor"))
 
     async def _stop_graph(self, graph: _Graph) -> None:
         graph.dispatcher.stop()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from alertmanager.loopmetrics import HistogramChild, LoopHistogram
 
 __all__ = ["AlertsMetrics", "HttpMetrics", "InstrumentMiddleware"]
 
@@ -46,16 +48,17 @@ class HttpMetrics:
     """Request duration and response size per handler and method, and GETs in flight."""
 
     def __init__(self, registry: CollectorRegistry | None) -> None:
-        self.duration = Histogram("alertmanager_http_request_duration_seconds",
-                                  "Histogram of latencies for HTTP requests.", ["handler", "method"],
-                                  buckets=_DURATION_BUCKETS, registry=registry)
-        self.size = Histogram("alertmanager_http_response_size_bytes",
-                              "Histogram of response size for HTTP requests.", ["handler", "method"],
-                              buckets=_SIZE_BUCKETS, registry=registry)
+        # Observed on every request, from the event loop only: the lock-free families.
+        self.duration = LoopHistogram("alertmanager_http_request_duration_seconds",
+                                      "Histogram of latencies for HTTP requests.", ["handler", "method"],
+                                      buckets=_DURATION_BUCKETS, registry=registry)
+        self.size = LoopHistogram("alertmanager_http_response_size_bytes",
+                                  "Histogram of response size for HTTP requests.", ["handler", "method"],
+                                  buckets=_SIZE_BUCKETS, registry=registry)
         self.in_flight = Gauge("alertmanager_http_requests_in_flight",
                                "Current number of HTTP requests being processed.", ["method"],
                                registry=registry).labels("get")
-        self._children: dict[tuple[str, str], tuple[Histogram, Histogram]] = {}
+        self._children: dict[tuple[str, str], tuple[HistogramChild, HistogramChild]] = {}
 
     def observe(self, handler: str, method: str, seconds: float, size: int) -> None:
         """Record one request (the labelled children are looked up once per handler and method)."""

@@ -16,12 +16,13 @@ from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from prometheus_client import CollectorRegistry, Gauge, Summary
+from prometheus_client import CollectorRegistry, Gauge
 
 from alertmanager.dispatch._order import alert_sort_key, label_set_sort_key
 from alertmanager.dispatch.group import AggregationGroup
 from alertmanager.dispatch.route import Route
 from alertmanager.dispatch.scheduler import Scheduler
+from alertmanager.loopmetrics import LoopSummary
 from alertmanager.model.alert import Alert
 from alertmanager.model.labels import fingerprint
 from alertmanager.notify.context import NotifyContext
@@ -44,7 +45,8 @@ class DispatcherMetrics:
             "Number of active aggregation groups",
             registry=registry,
         )
-        self.processing_duration = Summary(
+        # Observed per alert on the event loop: the lock-free summary.
+        self.processing_duration = LoopSummary(
             "alertmanager_dispatcher_alert_processing_duration_seconds",
             "Summary of latencies for the processing of alerts.",
             registry=registry,

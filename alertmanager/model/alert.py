@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from alertmanager.model.labels import fingerprint, is_valid_label_name, is_valid_legacy_label_name
+from alertmanager.model.labels import fingerprint, is_valid_legacy_label_name
 
 __all__ = ["Alert", "validate_alert"]
 
@@ -75,13 +75,21 @@ def validate_alert(alert: Alert, *, utf8_names: bool = True) -> str | None:
         return "start time missing"
     if alert.ends_at is not None and alert.ends_at < alert.starts_at:
         return "start time must be before end time"
-    valid_name = is_valid_label_name if utf8_names else is_valid_legacy_label_name
+    if utf8_names:
+        # Under UTF-8 validation the only invalid name is the empty one.
+        if "" in alert.labels:
+            return 'invalid label set: invalid name ""'
+        if not alert.labels:
+            return "at least one label pair required"
+        if "" in alert.annotations:
+            return 'invalid annotations: invalid name ""'
+        return None
     for name in alert.labels:
-        if not valid_name(name):
+        if not is_valid_legacy_label_name(name):
             return f'invalid label set: invalid name "{name}"'
     if not alert.labels:
         return "at least one label pair required"
     for name in alert.annotations:
-        if not valid_name(name):
+        if not is_valid_legacy_label_name(name):
             return f'invalid annotations: invalid name "{name}"'
     return None

@@ -83,16 +83,17 @@ def parse_receiver_selection(request: Request, deps: ApiDeps) -> ReceiverSelecti
 
 
 def _label_map(value: Any, where: str) -> dict[str, str]:
+    """A decoded JSON object of strings, used as is (the decoder made it fresh for us)."""
     if value is None:
         return {}
-    if not isinstance(value, dict):
+    if type(value) is not dict:
         raise PostError(_PARSE_PREFIX + f"json: cannot unmarshal {_json_kind(value)} into Go struct field "
                         f"{where} of type models.LabelSet")
     for v in value.values():
-        if not isinstance(v, str):
+        if type(v) is not str:
             raise PostError(_PARSE_PREFIX + f"json: cannot unmarshal {_json_kind(v)} into Go struct field "
                             f"{where} of type string")
-    return dict(value)
+    return value
 
 
 def _json_kind(v: Any) -> str:
@@ -107,16 +108,30 @@ def _json_kind(v: Any) -> str:
     return "object"
 
 
+_TIMES_LIMIT = 4096
+_times: dict[str, datetime | None] = {}
+"""Recently parsed time strings. Prometheus repeats them: an alert's ``startsAt`` in every
+resend, one ``endsAt`` for all alerts of a rule evaluation. Datetimes are immutable: sharing is safe."""
+
+
 def _time(value: Any, field: str) -> datetime | None:
     if value is None:
         return None
-    if not isinstance(value, str):
+    if type(value) is not str:
         raise PostError(_PARSE_PREFIX + f"json: cannot unmarshal {_json_kind(value)} into Go struct field "
                         f"{field} of type strfmt.DateTime")
     try:
-        return parse_time(value)
+        return _times[value]
+    except KeyError:
+        pass
+    try:
+        t = parse_time(value)
     except ValueError:
         raise PostError(_PARSE_PREFIX + f'parsing time "{value}": not an RFC 3339 date-time') from None
+    if len(_times) >= _TIMES_LIMIT:
+        _times.clear()
+    _times[value] = t
+    return t
 
 
 # What go-openapi's strfmt.URI refuses: whitespace, control characters, and these.
@@ -155,8 +170,10 @@ def parse_postable_alerts(body: bytes) -> list[Alert]:
                             "Alert.generatorURL of type strfmt.URI")
         if url and not _valid_uri(url):
             raise PostError(f'{i}.generatorURL in body must be of type uri: "{url}"')
+        if "" in labels.values():
+            labels = {k: v for k, v in labels.items() if v != ""}  # upstream's removeEmptyLabels
         out.append(Alert(
-            labels={k: v for k, v in labels.items() if v != ""},  # upstream's removeEmptyLabels
+            labels=labels,
             annotations=annotations,
             starts_at=_time(item.get("startsAt"), "PostableAlert.startsAt"),
             ends_at=_time(item.get("endsAt"), "PostableAlert.endsAt"),
@@ -210,6 +227,7 @@ class AlertsResource:
         deps = self._deps
         now = deps.clock()
         resolve_timeout = deps.config().global_.resolve_timeout
+        firing = 0
         for a in alerts:
             a.updated_at = now
             if a.starts_at is None:
@@ -217,7 +235,12 @@ class AlertsResource:
             if a.ends_at is None:
                 a.timeout = True
                 a.ends_at = now + resolve_timeout
-            (self._metrics.firing if a.ends_at > now else self._metrics.resolved).inc()
+            if a.ends_at > now:
+                firing += 1
+        if firing:
+            self._metrics.firing.inc(firing)
+        if firing < len(alerts):
+            self._metrics.resolved.inc(len(alerts) - firing)
         valid: list[Alert] = []
         errors: list[str] = []
         for a in alerts:

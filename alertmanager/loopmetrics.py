@@ -1,0 +1,104 @@
+"""Histogram and summary families for hot paths that only the event loop thread updates.
+
+``prometheus_client``'s metrics take a lock per value on every update (a histogram
+observation takes two): on the alert ingest path that was several per request. The families
+here keep plain numbers instead and hand ``prometheus_client`` finished metric families when
+the registry is scraped, so exposition (names, ``le`` labels, ``_count``/``_sum``) is the same.
+Only call ``observe`` from the event loop thread.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import HistogramMetricFamily, SummaryMetricFamily
+from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
+
+__all__ = ["HistogramChild", "LoopHistogram", "LoopSummary"]
+
+
+class HistogramChild:
+    """One label combination's buckets and sum."""
+
+    __slots__ = ("bounds", "counts", "sum")
+
+    def __init__(self, bounds: list[float]) -> None:
+        self.bounds = bounds
+        self.counts = [0] * (len(bounds) + 1)  # the last one is +Inf
+        self.sum = 0.0
+
+    def observe(self, value: float) -> None:
+        self.counts[bisect.bisect_left(self.bounds, value)] += 1
+        self.sum += value
+
+
+class LoopHistogram(Collector):
+    """A labelled histogram (``le`` buckets are upper bounds, inclusive, as Prometheus's)."""
+
+    def __init__(self, name: str, documentation: str, labelnames: Sequence[str] = (), *,
+                 buckets: Sequence[float], registry: CollectorRegistry | None = None) -> None:
+        self._name = name
+        self._doc = documentation
+        self._labelnames = tuple(labelnames)
+        self._bounds = sorted(float(b) for b in buckets if b != float("inf"))
+        self._children: dict[tuple[str, ...], HistogramChild] = {}
+        if registry is not None:
+            registry.register(self)
+
+    def labels(self, *values: str) -> HistogramChild:
+        if len(values) != len(self._labelnames):
+            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got {len(values)}")
+        child = self._children.get(values)
+        if child is None:
+            child = self._children[values] = HistogramChild(self._bounds)
+        return child
+
+    def describe(self) -> Iterator[HistogramMetricFamily]:
+        yield HistogramMetricFamily(self._name, self._doc, labels=self._labelnames)
+
+    def collect(self) -> Iterator[HistogramMetricFamily]:
+        family = HistogramMetricFamily(self._name, self._doc, labels=self._labelnames)
+        les = [floatToGoString(b) for b in self._bounds] + ["+Inf"]  # type: ignore[no-untyped-call]
+        for values, child in list(self._children.items()):
+            running = 0
+            buckets: list[tuple[str, float]] = []
+            for le, n in zip(les, child.counts, strict=True):
+                running += n
+                buckets.append((le, running))
+            family.add_metric(list(values), buckets, child.sum)
+        yield family
+
+
+class _SummaryChild:
+    __slots__ = ("count", "sum")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.sum = 0.0
+
+    def observe(self, value: float) -> None:
+        self.count += 1
+        self.sum += value
+
+
+class LoopSummary(Collector):
+    """An unlabelled summary without quantiles (``_count`` and ``_sum``), as client_golang's default."""
+
+    def __init__(self, name: str, documentation: str, *, registry: CollectorRegistry | None = None) -> None:
+        self._name = name
+        self._doc = documentation
+        self._child = _SummaryChild()
+        if registry is not None:
+            registry.register(self)
+
+    def observe(self, value: float) -> None:
+        self._child.observe(value)
+
+    def describe(self) -> Iterator[SummaryMetricFamily]:
+        yield SummaryMetricFamily(self._name, self._doc)
+
+    def collect(self) -> Iterator[SummaryMetricFamily]:
+        yield SummaryMetricFamily(self._name, self._doc, count_value=self._child.count, sum_value=self._child.sum)
