@@ -42,12 +42,18 @@ class Subscription(AsyncIterator[Alert]):
     def __init__(self, owner: Alerts, initial: list[Alert]) -> None:
         self._owner = owner
         self._pending: deque[Alert] = deque(initial)
-        self._wakeup = asyncio.Event()
+        # The consumer's wake-up, present only while it waits (cheaper than an Event per put).
+        self._waiter: asyncio.Future[None] | None = None
         self._closed = False
 
     def _push(self, alert: Alert) -> None:
         self._pending.append(alert)
-        self._wakeup.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def __aiter__(self) -> Subscription:
         return self
@@ -56,8 +62,8 @@ class Subscription(AsyncIterator[Alert]):
         while not self._pending:
             if self._closed:
                 raise StopAsyncIteration
-            self._wakeup.clear()
-            await self._wakeup.wait()
+            waiter = self._waiter = asyncio.get_running_loop().create_future()
+            await waiter
         return self._pending.popleft()
 
     @property
@@ -67,7 +73,7 @@ class Subscription(AsyncIterator[Alert]):
     def close(self) -> None:
         """Stop receiving alerts; a waiting consumer ends once the backlog is drained."""
         self._closed = True
-        self._wakeup.set()
+        self._wake()
         self._owner._unsubscribe(self)
 
     async def aclose(self) -> None:
