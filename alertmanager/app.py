@@ -206,8 +206,7 @@ class Alertmanager:
             integrations, inhibitor=inhibitor, silencer=self.silencer, time_intervals=config.time_intervals,
             nflog=self.nflog, metrics=self.notify_metrics, clock=self.clock, peer=self.peer,
             position=self._position, peer_timeout=self.options.cluster.peer_timeout,
-            # The nflog's change hook gossips through asyncio objects: off the loop only alone.
-            nflog_in_thread=self.peer is None,
+            nflog_sync_later=True,
         )
         peer_timeout = self.options.cluster.peer_timeout
 

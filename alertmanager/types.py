@@ -133,3 +133,14 @@ class NotificationLog(Protocol):
         resolved: Sequence[int],
         expiry: timedelta,
     ) -> None: ...
+
+    def record(
+        self,
+        receiver: NflogReceiver,
+        group_key: str,
+        firing: Sequence[int],
+        resolved: Sequence[int],
+        expiry: timedelta,
+    ) -> Callable[[], None]:
+        """``log`` minus durability: what the returned function does (it may run in a thread)."""
+        ...

@@ -14,6 +14,7 @@ has finished. Appends that land while one fsync runs share the next one (group c
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -62,6 +63,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
     finally:
         os.close(fd)
 
+
+
+def _nothing() -> None:
+    return None
 
 class NotificationLog:
     """Notification log entries by (group key, receiver, integration, index).
@@ -196,6 +201,19 @@ class NotificationLog:
         expiry: timedelta = timedelta(0),
     ) -> None:
         """Records a notification sent now; it expires after ``expiry`` if shorter than retention."""
+        self.record(receiver, group_key, firing, resolved, expiry)()
+
+    def record(
+        self,
+        receiver: NflogReceiver,
+        group_key: str,
+        firing: Sequence[int],
+        resolved: Sequence[int],
+        expiry: timedelta = timedelta(0),
+    ) -> Callable[[], None]:
+        """``log`` in two steps: the entry is in memory, appended to the file and gossiped on
+        return; the returned function makes it durable (fsync). Callers may run that second
+        step in a thread: it is nearly all waiting on the disk, which releases the GIL."""
         now_ns = to_ns(self._clock())
         key = state_key(group_key, receiver.group_name, receiver.integration, receiver.idx)
         expires = self._retention
@@ -204,7 +222,7 @@ class NotificationLog:
         with self._lock:
             prev = self._state.get(key)
             if prev is not None and prev.timestamp_ns > now_ns:
-                return  # a peer with a clock ahead of ours already logged a newer one
+                return _nothing  # a peer with a clock ahead of ours already logged a newer one
             e = encode_entry(
                 group_key=group_key,
                 group_name=receiver.group_name,
@@ -218,8 +236,8 @@ class NotificationLog:
             self._state[key] = e
             seq = self._append([e.raw])
             broadcast = self._broadcast
-        self._sync(seq)
         broadcast(write_delimited([e.raw]))
+        return functools.partial(self._sync, seq)
 
     def entries(self) -> list[Entry]:
         """Every entry, in no particular order."""

@@ -22,7 +22,7 @@ from alertmanager import __version__
 from alertmanager.notify.notifier import NotifyError, reason_from_status
 from alertmanager.notify.transport import FastTransport
 
-__all__ = ["USER_AGENT", "check_response", "new_client", "post_json", "redact_url", "warm_up"]
+__all__ = ["USER_AGENT", "check_response", "new_client", "parsed_url", "post_json", "redact_url", "warm_up"]
 
 USER_AGENT = f"Alertmanager/{__version__}"
 
@@ -172,7 +172,7 @@ def new_client(
     hooks: dict[str, list[Callable[..., Any]]] = {}
     if cfg.get("http_headers"):
         hooks["request"] = [_HeaderHook(cfg["http_headers"])]
-    return httpx.AsyncClient(
+    return _Client(
         auth=_auth(cfg),
         transport=transport,
         timeout=httpx.Timeout(timeout, connect=30.0 if timeout is None else timeout),
@@ -181,6 +181,40 @@ def new_client(
         headers={"User-Agent": USER_AGENT},
         event_hooks=hooks,
     )
+
+
+class _NoCookies(httpx.Cookies):
+    """A cookie store that keeps nothing: Go's default HTTP client has no cookie jar, so a
+    receiver's ``Set-Cookie`` never comes back on the next notification (and httpx's jar costs
+    a urllib request adapter per response)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        return None
+
+
+class _Client(httpx.AsyncClient):
+    """``httpx.AsyncClient`` without a cookie jar (see ``_NoCookies``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._cookies = _NoCookies()
+
+
+_URLS_LIMIT = 1024
+_urls: dict[str, httpx.URL] = {}
+
+
+def parsed_url(url: str) -> httpx.URL:
+    """``httpx.URL(url)``, parsed once per distinct URL (receivers post to a handful, over and over)."""
+    parsed = _urls.get(url)
+    if parsed is None:
+        if len(_urls) >= _URLS_LIMIT:
+            _urls.clear()
+        parsed = _urls[url] = httpx.URL(url)
+    return parsed
 
 
 class _HeaderHook:
@@ -204,10 +238,13 @@ def redact_url(message: str, url: str) -> str:
     return message.replace(url, "<redacted>") if url else message
 
 
+_JSON_HEADERS = {"Content-Type": "application/json"}
+
+
 async def post_json(client: httpx.AsyncClient, url: str, body: bytes) -> httpx.Response:
     """POSTs a JSON body; a transport failure becomes a retryable NotifyError without the URL."""
     try:
-        return await client.post(url, content=body, headers={"Content-Type": "application/json"})
+        return await client.post(parsed_url(url), content=body, headers=_JSON_HEADERS)
     except httpx.TimeoutException as e:
         raise NotifyError(
             redact_url(f'Post "<redacted>": timeout: {e}', url), retryable=True, reason="other"

@@ -22,7 +22,7 @@ from alertmanager.notify.metrics import NotifyMetrics
 from alertmanager.notify.mute import MuteStage
 from alertmanager.notify.notifier import Integration
 from alertmanager.notify.retry import Backoff, RetryStage
-from alertmanager.notify.setnotifies import SetNotifiesStage
+from alertmanager.notify.setnotifies import BackgroundSync, SetNotifiesStage
 from alertmanager.notify.stage import Fanout, Multi, Routing
 from alertmanager.notify.timemute import GroupMuteMarker, TimeActiveStage, TimeMuteStage
 from alertmanager.notify.wait import GossipSettleStage, SettlingPeer, Sleep, WaitStage
@@ -65,7 +65,7 @@ def build_pipeline(
     backoff: Backoff = Backoff(),
     rng: random.Random | None = None,
     group_marker: GroupMuteMarker | None = None,
-    nflog_in_thread: bool = False,
+    nflog_sync_later: bool = False,
 ) -> Routing:
     """The notification pipeline for a config's receivers, routed by ``ctx.receiver``.
 
@@ -76,9 +76,10 @@ def build_pipeline(
         nflog: the notification log dedup reads and set-notifies writes.
         position, peer_timeout: this replica's cluster position and ``--cluster.peer-timeout``.
         peer: waited on until gossip settled; ``None`` on a single node.
-        nflog_in_thread: write the notification log off the event loop (its fsync would
-            otherwise stall request handling); its change hook must then be thread-safe.
+        nflog_sync_later: make notification-log writes durable (fsync) a moment later in a
+            thread, together (``BackgroundSync``), not inside the flush.
     """
+    sync_later = BackgroundSync() if nflog_sync_later else None
     settle = GossipSettleStage(peer)
     inhibit = MuteStage(inhibitor, reason="inhibition", metrics=metrics)
     time_active = TimeActiveStage(time_intervals, metrics=metrics, marker=group_marker)
@@ -95,7 +96,7 @@ def build_pipeline(
                     WaitStage(position, peer_timeout, sleep=sleep),
                     DedupStage(nflog, key, send_resolved=integ.send_resolved),
                     RetryStage(integ, metrics=metrics, clock=clock, sleep=sleep, backoff=backoff, rng=rng),
-                    SetNotifiesStage(nflog, key, in_thread=nflog_in_thread),
+                    SetNotifiesStage(nflog, key, sync_later=sync_later),
                 )
             )
         routes[name] = Multi(settle, inhibit, time_active, time_mute, silence, Fanout(*per_integration))

@@ -42,7 +42,8 @@ class _Connection(asyncio.Protocol):
         self.closed = False
         self.idle_since = 0.0
         self.used = False
-        self._parser: httptools.HttpResponseParser | None = None
+        self._parser = httptools.HttpResponseParser(self)  # reused: one response after another
+        self._busy = False
         self._waiter: asyncio.Future[None] | None = None
         self._received = False
         self._headers_done = False
@@ -62,7 +63,7 @@ class _Connection(asyncio.Protocol):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def data_received(self, data: bytes) -> None:
-        if self._parser is None or self._complete:
+        if not self._busy or self._complete:
             # Bytes nobody asked for: the connection cannot be trusted for another request.
             self.close()
             return
@@ -97,7 +98,6 @@ class _Connection(asyncio.Protocol):
             self._framed = True
 
     def on_headers_complete(self) -> None:
-        assert self._parser is not None
         self._headers_done = True
         self.status = self._parser.get_status_code()
         if self.status in (204, 304) or 100 <= self.status < 200:
@@ -107,7 +107,6 @@ class _Connection(asyncio.Protocol):
         self.body.append(body)
 
     def on_message_complete(self) -> None:
-        assert self._parser is not None
         self._complete = True
         self.keep_alive = self._parser.should_keep_alive()
         self._finish(None)
@@ -129,20 +128,22 @@ class _Connection(asyncio.Protocol):
         if self.closed or self.transport.is_closing():
             # Its close arrived between the pool's check and now: nothing was sent.
             raise _StaleConnection() if self.used else httpx.RemoteProtocolError("connection closed")
-        loop = asyncio.get_running_loop()
-        self._parser = httptools.HttpResponseParser(self)
-        self._waiter = loop.create_future()
+        waiter = self._waiter = asyncio.get_running_loop().create_future()
         self._received = self._headers_done = self._framed = self._complete = False
         self.status, self.headers, self.body = 0, [], []
+        self._busy = True
         self.transport.write(head + body if len(body) < 65536 else head)
         if len(body) >= 65536:
             self.transport.write(body)
         try:
-            async with asyncio.timeout(read_timeout):
-                await self._waiter
+            if read_timeout is None:
+                await waiter
+            else:
+                async with asyncio.timeout(read_timeout):
+                    await waiter
         finally:
             self._waiter = None
-            self._parser = None
+            self._busy = False
             self.used = True
 
     def close(self) -> None:
@@ -189,12 +190,12 @@ class FastTransport(httpx.AsyncBaseTransport):
         origin = (scheme, url.host, port)
         timeouts = request.extensions.get("timeout", {})
         body = await request.aread()
-        head = self._head(request)
+        head, closing = self._head(request)
         conn = self._take_idle(origin)
         if conn is not None:
             try:
                 await conn.exchange(head, body, timeouts.get("read"))
-                return self._response(origin, conn, request)
+                return self._response(origin, conn, request, closing)
             except _StaleConnection:
                 pass  # the server dropped it while idle; Go's transport retries on a new one
             except BaseException as e:
@@ -206,7 +207,7 @@ class FastTransport(httpx.AsyncBaseTransport):
         except BaseException as e:
             conn.close()
             raise self._translate(e, request, origin) from None
-        return self._response(origin, conn, request)
+        return self._response(origin, conn, request, closing)
 
     async def aclose(self) -> None:
         self._closed = True
@@ -225,13 +226,17 @@ class FastTransport(httpx.AsyncBaseTransport):
         return await self._fallback.handle_async_request(request)
 
     @staticmethod
-    def _head(request: httpx.Request) -> bytes:
-        url = request.url
-        target = url.raw_path or b"/"
+    def _head(request: httpx.Request) -> tuple[bytes, bool]:
+        """The request line and headers, and whether the request asks to close the connection."""
+        target = request.url.raw_path or b"/"
         lines = [request.method.encode("ascii") + b" " + target + b" HTTP/1.1"]
-        lines.extend(name + b": " + value for name, value in request.headers.raw)
+        closing = False
+        for name, value in request.headers.raw:
+            lines.append(name + b": " + value)
+            if name.lower() == b"connection" and value.lower() == b"close":
+                closing = True
         lines.append(b"\r\n")
-        return b"\r\n".join(lines)
+        return b"\r\n".join(lines), closing
 
     def _take_idle(self, origin: tuple[str, str, int]) -> _Connection | None:
         conns = self._idle.get(origin)
@@ -264,10 +269,11 @@ class FastTransport(httpx.AsyncBaseTransport):
             raise httpx.ConnectError(f"dial tcp {host}:{port}: connect: {reason}", request=request) from None
         return conn
 
-    def _response(self, origin: tuple[str, str, int], conn: _Connection, request: httpx.Request) -> httpx.Response:
+    def _response(self, origin: tuple[str, str, int], conn: _Connection, request: httpx.Request,
+                  closing: bool) -> httpx.Response:
         body = b"".join(conn.body)
         headers = conn.headers
-        if conn.keep_alive and not conn.closed and not self._closed and not _asks_close(request):
+        if conn.keep_alive and not conn.closed and not self._closed and not closing:
             conn.idle_since = time.monotonic()
             conns = self._idle.setdefault(origin, [])
             if len(conns) < self._max_idle:
@@ -276,10 +282,12 @@ class FastTransport(httpx.AsyncBaseTransport):
                 conn.close()
         else:
             conn.close()
-        return httpx.Response(
+        response = httpx.Response(
             conn.status, headers=headers, stream=httpx.ByteStream(body), request=request,
             extensions={"http_version": b"HTTP/1.1"},
         )
+        response.read()  # the body is all here: decode it now, without the async iterators
+        return response
 
     @staticmethod
     def _translate(e: BaseException, request: httpx.Request, origin: tuple[str, str, int]) -> BaseException:
@@ -297,6 +305,3 @@ class FastTransport(httpx.AsyncBaseTransport):
                                    request=request)
         return e
 
-
-def _asks_close(request: httpx.Request) -> bool:
-    return str(request.headers.get("connection", "")).lower() == "close"

@@ -191,3 +191,11 @@ async def test_proxy_configs_keep_httpx_default_transport():
         assert not isinstance(c._transport, FastTransport)
     finally:
         await c.aclose()
+
+
+async def test_cookies_are_not_kept_between_notifications_as_in_go():
+    with_cookie = b"HTTP/1.1 200 OK\r\nSet-Cookie: session=abc; Path=/\r\nContent-Length: 0\r\n\r\n"
+    async with Server([with_cookie, OK]) as srv, client() as c:
+        await c.post(srv.url, content=b"1")
+        await c.post(srv.url, content=b"2")
+        assert b"cookie:" not in srv.requests[1].lower()

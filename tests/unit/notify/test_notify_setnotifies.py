@@ -1,11 +1,11 @@
+import asyncio
 import threading
 from datetime import timedelta
 
-import pytest
 from notify_helpers import alert, ctx
 
 from alertmanager.notify.dedup import ReceiverKey
-from alertmanager.notify.setnotifies import SetNotifiesStage
+from alertmanager.notify.setnotifies import BackgroundSync, SetNotifiesStage
 
 KEY = ReceiverKey("team", "webhook", 0)
 
@@ -18,15 +18,47 @@ class ThreadRecordingLog:
         self.threads: list[threading.Thread] = []
 
     def log(self, receiver, group_key, firing, resolved, expiry=timedelta(0)):
+        self.record(receiver, group_key, firing, resolved, expiry)()
+
+    def record(self, receiver, group_key, firing, resolved, expiry=timedelta(0)):
         self.calls.append((receiver, group_key, tuple(firing), tuple(resolved), expiry))
-        self.threads.append(threading.current_thread())
+        self.recorded_in = threading.current_thread()
+        return lambda: self.threads.append(threading.current_thread())
 
 
-@pytest.mark.parametrize("in_thread", [False, True], ids=["on-loop", "in-thread"])
-async def test_logs_the_notification_before_returning(in_thread):
+async def test_logs_the_notification_before_returning():
     nflog = ThreadRecordingLog()
     c = ctx(firing_alerts=(1, 2), resolved_alerts=(3,), repeat_interval=timedelta(hours=1))
-    _, out = await SetNotifiesStage(nflog, KEY, in_thread=in_thread)(c, [alert("a")])
+    _, out = await SetNotifiesStage(nflog, KEY)(c, [alert("a")])
     assert len(out) == 1
     assert nflog.calls == [(KEY, c.group_key, (1, 2), (3,), timedelta(hours=2))]
-    assert (nflog.threads[0] is threading.main_thread()) is not in_thread
+    assert nflog.threads == [threading.main_thread()]
+
+
+async def test_sync_later_records_now_and_makes_durable_together_in_a_thread():
+    nflog = ThreadRecordingLog()
+    sync = BackgroundSync(delay=0.05)
+    stage = SetNotifiesStage(nflog, KEY, sync_later=sync)
+    for group in ("a", "b", "c"):
+        await stage(ctx(group_key=group, firing_alerts=(1,)), [alert(group)])
+    # recorded on the loop before each stage returned; nothing made durable yet
+    assert [call[1] for call in nflog.calls] == ["a", "b", "c"]
+    assert nflog.recorded_in is threading.main_thread()
+    assert nflog.threads == []
+    async with asyncio.timeout(5):
+        while len(nflog.threads) < 3:
+            await asyncio.sleep(0.01)
+    assert len({t.ident for t in nflog.threads}) == 1  # one batch, in one worker call
+    assert nflog.threads[0] is not threading.main_thread()
+
+
+async def test_a_failing_sync_is_logged_not_raised(caplog):
+    def broken():
+        raise OSError("disk gone")
+
+    sync = BackgroundSync(delay=0)
+    sync.add(broken)
+    async with asyncio.timeout(5):
+        while "disk gone" not in caplog.text:
+            await asyncio.sleep(0.01)
+    assert "making the notification log durable failed" in caplog.text
