@@ -70,8 +70,8 @@ class Plan:
     notify_groups: int
 
 
-FULL = Plan(batch1_alerts=10_000, connections=16, get_small=20, get_large=10, notify_groups=20)
-QUICK = Plan(batch1_alerts=2_000, connections=16, get_small=5, get_large=2, notify_groups=9)
+FULL = Plan(batch1_alerts=10_000, connections=16, get_small=20, get_large=10, notify_groups=100)
+QUICK = Plan(batch1_alerts=2_000, connections=16, get_small=5, get_large=2, notify_groups=20)
 
 
 @dataclass(frozen=True, slots=True)

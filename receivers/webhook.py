@@ -13,7 +13,7 @@ from alertmanager.config.schema import HTTPNotifierConfig
 from alertmanager.config.values import GoDuration, SecretTemplateURL, UInt64
 from alertmanager.model.alert import Alert
 from alertmanager.notify.context import NotifyContext
-from alertmanager.notify.gojson import GO_ZERO_TIME, go_json, go_time
+from alertmanager.notify.gojson import GO_ZERO_TIME, go_json_floatless, go_time
 from alertmanager.notify.http import check_response, new_client, post_json
 from alertmanager.notify.notifier import NotifierDeps, NotifyError
 
@@ -123,7 +123,7 @@ class WebhookNotifier:
         truncated = 0
         if limit and len(alerts) > limit:
             alerts, truncated = alerts[:limit], len(alerts) - limit
-        body = go_json(build_payload(ctx, alerts, external_url=self._external_url, truncated=truncated))
+        body = go_json_floatless(build_payload(ctx, alerts, external_url=self._external_url, truncated=truncated))
         url = self._url()
         timeout = self.conf.timeout.total_seconds() or None
         try:

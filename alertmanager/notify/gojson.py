@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-__all__ = ["GO_ZERO_TIME", "go_json", "go_time"]
+import orjson
+
+__all__ = ["GO_ZERO_TIME", "go_json", "go_json_floatless", "go_time"]
 
 GO_ZERO_TIME = "0001-01-01T00:00:00Z"
 
@@ -79,6 +81,33 @@ def go_json(value: object) -> bytes:
     _encode(value, out)
     out.append("\n")
     return "".join(out).encode()
+
+
+# What orjson writes differently from Go: it leaves <, >, &, U+2028 and U+2029 raw and writes
+# \b and \f in short form. An escaped backslash is matched as a unit so that the "b" of "\\b"
+# (backslash, letter b) is not taken for an escape.
+_ORJSON_DIFF = re.compile(rb'\\[\\bf]|[<>&]|\xe2\x80[\xa8\xa9]')
+_GO_FORM = {
+    b"<": b"\\u003c", b">": b"\\u003e", b"&": b"\\u0026",
+    b"\xe2\x80\xa8": b"\\u2028", b"\xe2\x80\xa9": b"\\u2029",
+    b"\\b": b"\\u0008", b"\\f": b"\\u000c", b"\\\\": b"\\\\",
+}
+
+
+def _go_form(m: re.Match[bytes]) -> bytes:
+    return _GO_FORM[m.group(0)]
+
+
+def go_json_floatless(value: object) -> bytes:
+    """``go_json`` for values known to hold no floats (orjson writes those unlike Go), of
+    dicts, lists, strings, ints, bools and None only: encoded by orjson, then given Go's escapes."""
+    try:
+        raw = orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        return go_json(value)  # e.g. a lone surrogate, which Go would write as U+FFFD anyway
+    if _ORJSON_DIFF.search(raw) is not None:
+        raw = _ORJSON_DIFF.sub(_go_form, raw)
+    return raw + b"\n"
 
 
 def go_time(t: datetime | None) -> str:
