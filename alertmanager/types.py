@@ -32,7 +32,9 @@ def utcnow() -> datetime:
 class Muter(Protocol):
     """Something that can say an alert (by its labels) must not be notified now."""
 
-    def mutes(self, labels: Mapping[str, str], now: datetime) -> bool: ...
+    def mutes(self, labels: Mapping[str, str], now: datetime, fp: int | None = None) -> bool:
+        """``fp`` is the labels' fingerprint when the caller has it (saves hashing them again)."""
+        ...
 
 
 class SilencerLike(Protocol):

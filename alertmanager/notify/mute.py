@@ -29,7 +29,7 @@ class MuteStage:
     async def __call__(
         self, ctx: NotifyContext, alerts: Sequence[Alert]
     ) -> tuple[NotifyContext, list[Alert]]:
-        kept = [a for a in alerts if not self.muter.mutes(a.labels, ctx.now)]
+        kept = [a for a in alerts if not self.muter.mutes(a.labels, ctx.now, a.fingerprint)]
         muted = len(alerts) - len(kept)
         if muted and self.metrics is not None:
             self.metrics.suppressed.labels(self.reason).inc(muted)

@@ -45,7 +45,8 @@ class RetryStage:
     sent without a request (so the notification log still records the resolution).
     """
 
-    __slots__ = ("backoff", "clock", "integration", "metrics", "rng", "sleep")
+    __slots__ = ("_latency", "_notifications", "_requests", "backoff", "clock", "integration", "metrics", "rng",
+                 "sleep")
 
     def __init__(
         self,
@@ -63,12 +64,17 @@ class RetryStage:
         self.sleep = sleep
         self.backoff = backoff
         self.rng = rng if rng is not None else random.Random()
+        # This integration's children, looked up once (every notification updates them).
+        name = integration.name
+        self._notifications = metrics.notifications.labels(name)
+        self._requests = metrics.requests.labels(name)
+        self._latency = metrics.latency.labels(name)
 
     async def __call__(
         self, ctx: NotifyContext, alerts: Sequence[Alert]
     ) -> tuple[NotifyContext, list[Alert]]:
         name = self.integration.name
-        self.metrics.notifications.labels(name).inc()
+        self._notifications.inc()
         try:
             await self._send(ctx, alerts)
         except NotifyError as e:
@@ -147,8 +153,8 @@ class RetryStage:
             err = NotifyError("context deadline exceeded", retryable=True, reason="contextDeadlineExceeded")
         except Exception as e:  # a notifier bug must not stall the pipeline
             err = NotifyError(f"{type(e).__name__}: {e}", retryable=False, reason="other")
-        self.metrics.latency.labels(name).observe((self.clock() - start).total_seconds())
-        self.metrics.requests.labels(name).inc()
+        self._latency.observe((self.clock() - start).total_seconds())
+        self._requests.inc()
         if err is not None:
             self.metrics.requests_failed.labels(name).inc()
         return err

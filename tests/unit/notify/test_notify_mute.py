@@ -12,7 +12,7 @@ class TeamMuter:
     def __init__(self):
         self.seen_now = []
 
-    def mutes(self, labels, now):
+    def mutes(self, labels, now, fp=None):
         self.seen_now.append(now)
         return labels.get("team") == "muted"
 

@@ -24,7 +24,7 @@ class LabelMuter:
     def __init__(self, name, key, calls):
         self.name, self.key, self.calls = name, key, calls
 
-    def mutes(self, labels, now):
+    def mutes(self, labels, now, fp=None):
         self.calls.append((self.name, labels["alertname"]))
         return self.key in labels
 
