@@ -278,6 +278,8 @@ class Route:
         if self.opts.group_by_all:
             return dict(labels)
         gb = self.opts.group_by
+        if not gb:
+            return {}
         return {k: v for k, v in labels.items() if k in gb}
 
     def __repr__(self) -> str:
