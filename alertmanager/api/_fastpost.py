@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from starlette.applications import Starlette
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alertmanager.api._http import BodyTooLarge, error_response
 from alertmanager.api._metrics import HttpMetrics, handler_label
@@ -41,6 +41,16 @@ class FastAlertsPost:
         self._limit = limit
         self._metrics = metrics
         self._handler = handler_label("/api/v2/alerts")
+        self._messages: dict[int, tuple[Response, Message, Message]] = {}
+
+    def reuse(self, response: Response) -> None:
+        """Send ``response`` (an answer ``respond`` returns again and again, unchanged and
+        without background work) from ASGI messages built once."""
+        self._messages[id(response)] = (
+            response,
+            {"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers},
+            {"type": "http.response.body", "body": response.body},
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or not self._ours(scope):
@@ -75,7 +85,13 @@ class FastAlertsPost:
 
     async def _answer(self, response: Response, scope: Scope, receive: Receive, send: Send, start: float) -> None:
         try:
-            await response(scope, receive, send)
+            messages = self._messages.get(id(response))
+            if messages is not None and messages[0] is response:
+                # The shared "accepted" answer: its two ASGI messages are built once.
+                await send(messages[1])
+                await send(messages[2])
+            else:
+                await response(scope, receive, send)
         finally:
             if self._metrics is not None:
                 self._metrics.observe(self._handler, "post", time.perf_counter() - start, len(response.body))

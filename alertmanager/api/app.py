@@ -142,8 +142,10 @@ def create_api(deps: ApiDeps, *, extra_routes: Sequence[BaseRoute] = (), lifespa
     http_metrics = HttpMetrics(deps.registry)
 
     def front(app: ASGIApp) -> ASGIApp:
-        return FastAlertsPost(app, path=prefix + "/api/v2/alerts", respond=alerts.respond,
+        fast = FastAlertsPost(app, path=prefix + "/api/v2/alerts", respond=alerts.respond,
                               limit=deps.max_request_bytes, metrics=http_metrics)
+        fast.reuse(alerts.accepted)
+        return fast
 
     return FrontedStarlette(
         front=front,

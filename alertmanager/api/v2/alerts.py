@@ -190,7 +190,7 @@ class AlertsResource:
         self._view = view
         self._metrics = metrics
         # Reused for every accepted POST: a Response's ASGI call does not change it.
-        self._ok = Response(status_code=200, headers={"Cache-Control": "no-store"})
+        self.accepted = Response(status_code=200, headers={"Cache-Control": "no-store"})
 
     async def get(self, request: Request) -> Response:
         deps, view = self._deps, self._view
@@ -273,4 +273,4 @@ class AlertsResource:
         errors = self.ingest(alerts)
         if errors:
             return error_response("\n".join(errors))
-        return self._ok
+        return self.accepted
