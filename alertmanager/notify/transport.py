@@ -183,31 +183,52 @@ class FastTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
-        scheme = url.scheme
-        if scheme not in ("http", "https") or request.method not in _METHODS or not url.host:
+        if url.scheme not in ("http", "https") or request.method not in _METHODS or not url.host:
             return await self._delegate(request)
-        port = url.port or (443 if scheme == "https" else 80)
-        origin = (scheme, url.host, port)
         timeouts = request.extensions.get("timeout", {})
         body = await request.aread()
         head, closing = self._head(request)
+        status, headers, content = await self.round_trip(
+            url, head, body, closing=closing, connect_timeout=timeouts.get("connect"),
+            read_timeout=timeouts.get("read"), request=request)
+        response = httpx.Response(status, headers=headers, stream=httpx.ByteStream(content), request=request,
+                                  extensions={"http_version": b"HTTP/1.1"})
+        response.read()  # the body is all here: decode it now, without the async iterators
+        return response
+
+    async def round_trip(
+        self,
+        url: httpx.URL,
+        head: bytes,
+        body: bytes,
+        *,
+        closing: bool = False,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        request: httpx.Request | None = None,
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """One request already serialised (``head`` ends with the blank line) to ``url``'s
+        origin: (status, raw headers, raw body). ``closing``: do not reuse the connection.
+        Failures are httpx exceptions, carrying ``request`` when given."""
+        scheme = url.scheme
+        origin = (scheme, url.host, url.port or (443 if scheme == "https" else 80))
         conn = self._take_idle(origin)
         if conn is not None:
             try:
-                await conn.exchange(head, body, timeouts.get("read"))
-                return self._response(origin, conn, request, closing)
+                await conn.exchange(head, body, read_timeout)
+                return self._release(origin, conn, closing)
             except _StaleConnection:
                 pass  # the server dropped it while idle; Go's transport retries on a new one
             except BaseException as e:
                 conn.close()
                 raise self._translate(e, request, origin) from None
-        conn = await self._connect(origin, request, timeouts.get("connect"))
+        conn = await self._connect(origin, request, connect_timeout)
         try:
-            await conn.exchange(head, body, timeouts.get("read"))
+            await conn.exchange(head, body, read_timeout)
         except BaseException as e:
             conn.close()
             raise self._translate(e, request, origin) from None
-        return self._response(origin, conn, request, closing)
+        return self._release(origin, conn, closing)
 
     async def aclose(self) -> None:
         self._closed = True
@@ -248,7 +269,7 @@ class FastTransport(httpx.AsyncBaseTransport):
             conn.close()
         return None
 
-    async def _connect(self, origin: tuple[str, str, int], request: httpx.Request,
+    async def _connect(self, origin: tuple[str, str, int], request: httpx.Request | None,
                        timeout: float | None) -> _Connection:
         scheme, host, port = origin
         loop = asyncio.get_running_loop()
@@ -269,10 +290,9 @@ class FastTransport(httpx.AsyncBaseTransport):
             raise httpx.ConnectError(f"dial tcp {host}:{port}: connect: {reason}", request=request) from None
         return conn
 
-    def _response(self, origin: tuple[str, str, int], conn: _Connection, request: httpx.Request,
-                  closing: bool) -> httpx.Response:
-        body = b"".join(conn.body)
-        headers = conn.headers
+    def _release(self, origin: tuple[str, str, int], conn: _Connection,
+                 closing: bool) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The connection's response; the connection goes back to the pool if it can be reused."""
         if conn.keep_alive and not conn.closed and not self._closed and not closing:
             conn.idle_since = time.monotonic()
             conns = self._idle.setdefault(origin, [])
@@ -282,17 +302,13 @@ class FastTransport(httpx.AsyncBaseTransport):
                 conn.close()
         else:
             conn.close()
-        response = httpx.Response(
-            conn.status, headers=headers, stream=httpx.ByteStream(body), request=request,
-            extensions={"http_version": b"HTTP/1.1"},
-        )
-        response.read()  # the body is all here: decode it now, without the async iterators
-        return response
+        return conn.status, conn.headers, b"".join(conn.body)
 
     @staticmethod
-    def _translate(e: BaseException, request: httpx.Request, origin: tuple[str, str, int]) -> BaseException:
+    def _translate(e: BaseException, request: httpx.Request | None, origin: tuple[str, str, int]) -> BaseException:
         if isinstance(e, httpx.RequestError):
-            e.request = request
+            if request is not None:
+                e.request = request
             return e
         if isinstance(e, httpx.HTTPError | asyncio.CancelledError):
             return e

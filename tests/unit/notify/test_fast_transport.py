@@ -199,3 +199,44 @@ async def test_cookies_are_not_kept_between_notifications_as_in_go():
         await c.post(srv.url, content=b"1")
         await c.post(srv.url, content=b"2")
         assert b"cookie:" not in srv.requests[1].lower()
+
+
+@pytest.mark.parametrize("http_config", [
+    None,
+    {"basic_auth": {"username": "u", "password": "p"}},
+    {"authorization": {"credentials": "tok"}},
+], ids=["plain", "basic", "bearer"])
+async def test_post_json_short_way_writes_what_httpx_writes(http_config):
+    from alertmanager.notify.http import post_json
+
+    async with Server([OK, OK]) as srv:
+        lean = new_client(http_config)
+        full = new_client(http_config)
+        full._lean = None  # the whole httpx request path
+        try:
+            assert lean._lean is not None
+            for c in (lean, full):
+                resp = await post_json(c, srv.url, b'{"x":1}')
+                assert (resp.status_code, resp.text) == (200, "ok")
+        finally:
+            await lean.aclose()
+            await full.aclose()
+        assert srv.requests[0] == srv.requests[1]
+        assert srv.requests[0].startswith(b"POST /hook?x=1 HTTP/1.1\r\nHost: 127.0.0.1:")
+
+
+async def test_post_json_short_way_hands_redirects_to_httpx():
+    from alertmanager.notify.http import post_json
+
+    async with Server([OK]) as target:
+        moved = f"HTTP/1.1 307 Temporary Redirect\r\nLocation: {target.url}\r\nContent-Length: 0\r\n\r\n".encode()
+        async with Server([moved, moved]) as srv, client() as c:
+            resp = await post_json(c, srv.url, b"{}")
+            assert resp.status_code == 200
+            assert len(target.requests) == 1 and target.requests[0].endswith(b"\r\n\r\n{}")
+
+
+def test_clients_that_need_httpx_do_not_take_the_short_way():
+    assert new_client({"http_headers": {"X-A": {"values": ["1"]}}})._lean is None
+    assert new_client({"proxy_url": "http://127.0.0.1:3128"})._lean is None
+    assert new_client(None, transport=httpx.MockTransport(lambda r: httpx.Response(200)))._lean is None
