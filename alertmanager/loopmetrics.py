@@ -17,7 +17,10 @@ from prometheus_client.core import HistogramMetricFamily, SummaryMetricFamily
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
-__all__ = ["HistogramChild", "LoopHistogram", "LoopSummary"]
+__all__ = ["GO_DEFAULT_BUCKETS", "HistogramChild", "LoopHistogram", "LoopSummary"]
+
+GO_DEFAULT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+"""client_golang's ``prometheus.DefBuckets`` (prometheus_client's defaults differ)."""
 
 
 class HistogramChild:
@@ -47,6 +50,10 @@ class LoopHistogram(Collector):
         self._children: dict[tuple[str, ...], HistogramChild] = {}
         if registry is not None:
             registry.register(self)
+
+    def observe(self, value: float) -> None:
+        """Observe into the histogram without labels."""
+        self.labels().observe(value)
 
     def labels(self, *values: str) -> HistogramChild:
         if len(values) != len(self._labelnames):

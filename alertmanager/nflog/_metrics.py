@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Summary
+from prometheus_client import CollectorRegistry, Counter, Gauge, Summary
+
+from alertmanager.loopmetrics import GO_DEFAULT_BUCKETS, LoopHistogram
 
 __all__ = ["NflogMetrics"]
 
@@ -46,9 +48,11 @@ class NflogMetrics:
             "Number notification log received queries that failed.",
             registry=registry,
         )
-        self.query_duration = Histogram(
+        # Observed on every dedup, on the event loop: the lock-free family, Go's default buckets.
+        self.query_duration = LoopHistogram(
             "alertmanager_nflog_query_duration_seconds",
             "Duration of notification log query evaluation.",
+            buckets=GO_DEFAULT_BUCKETS,
             registry=registry,
         )
         self.propagated = Counter(

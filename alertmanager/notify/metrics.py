@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter
 
+from alertmanager.loopmetrics import LoopHistogram
 from alertmanager.notify.notifier import FAILURE_REASONS, INTEGRATION_NAMES
 
 __all__ = ["NotifyMetrics"]
@@ -48,7 +49,8 @@ class NotifyMetrics:
             ["reason"],
             registry=registry,
         )
-        self.latency = Histogram(
+        # Observed per notification attempt, on the event loop: the lock-free family.
+        self.latency = LoopHistogram(
             "alertmanager_notification_latency_seconds",
             "The latency of notifications in seconds.",
             ["integration"],

@@ -62,3 +62,17 @@ def test_duplicate_names_are_refused_and_label_counts_checked() -> None:
         LoopSummary("z_seconds", "again", registry=registry)
     with pytest.raises(ValueError):
         h.labels("1", "2")
+
+
+def test_unlabelled_histogram_matches_prometheus_client() -> None:
+    def theirs(registry: CollectorRegistry) -> None:
+        h = Histogram("q_seconds", "Queries.", buckets=BUCKETS, registry=registry)
+        for v in VALUES:
+            h.observe(v)
+
+    def ours(registry: CollectorRegistry) -> None:
+        h = LoopHistogram("q_seconds", "Queries.", buckets=BUCKETS, registry=registry)
+        for v in VALUES:
+            h.observe(v)
+
+    assert _exposition(ours) == _exposition(theirs)
