@@ -1,6 +1,6 @@
 """Side-by-side benchmark: our server against the real Alertmanager 0.25, same machine, same run.
 
-Run: .venv/bin/python benchmarks/run.py [--quick] [--only ours|upstream] [--json out.json] [--ours-cmd CMD]
+Run: .venv/bin/python benchmarks/run.py [--quick] [--repeat N] [--only ours|upstream] [--json out.json] [--ours-cmd CMD]
 
 Each server is started in turn with the same config and measured on:
   * alerts/s accepted by POST /api/v2/alerts in batches of 1 and of 100 (concurrent clients,
@@ -20,6 +20,7 @@ import asyncio
 import os
 import shlex
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -264,6 +265,9 @@ async def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ours-cmd", type=shlex.split, default=None, metavar="CMD",
                         help="start our server with this command instead (experiments, e.g. GC settings)")
     parser.add_argument("--keep", action="store_true", help="keep the servers' work directories and logs")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="measure each server N times, alternating, and report each row's median "
+                             "(a shared machine's noise moves single runs by 2x)")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     kinds = [args.only] if args.only else [OURS, UPSTREAM]
@@ -271,27 +275,33 @@ async def main(argv: Sequence[str] | None = None) -> int:
     load_start = os.getloadavg()
     sink = WebhookSink()
     await sink.start()
-    results: dict[str, dict[str, float]] = {}
+    runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
     tmp = Path(tempfile.mkdtemp(prefix="am-bench-"))
     try:
-        for kind in kinds:
-            def say(msg: str, kind: str = kind) -> None:
-                print(f"[{kind}] {msg}", file=sys.stderr, flush=True)
+        for round_no in range(max(args.repeat, 1)):
+            for kind in kinds:
+                def say(msg: str, kind: str = kind) -> None:
+                    print(f"[{kind}] {msg}", file=sys.stderr, flush=True)
 
-            command = args.ours_cmd if kind == OURS else None
-            srv = await asyncio.to_thread(start, kind, tmp / kind, CONFIG.format(sink_port=sink.port), command)
-            say(f"started on :{srv.port} (pid {srv.proc.pid})")
-            await asyncio.sleep(SETTLE_SECONDS)  # let start-up work finish, the same for both
-            try:
-                results[kind] = await measure(srv, sink, plan, say)
-            finally:
-                await asyncio.to_thread(srv.stop)
+                command = args.ours_cmd if kind == OURS else None
+                workdir = tmp / f"{kind}-{round_no}"
+                srv = await asyncio.to_thread(start, kind, workdir, CONFIG.format(sink_port=sink.port), command)
+                say(f"started on :{srv.port} (pid {srv.proc.pid})")
+                await asyncio.sleep(SETTLE_SECONDS)  # let start-up work finish, the same for both
+                try:
+                    runs[kind].append(await measure(srv, sink, plan, say))
+                finally:
+                    await asyncio.to_thread(srv.stop)
     finally:
         await sink.close()
         if args.keep:
             print(f"work directories kept in {tmp}", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+    results = {kind: {key: statistics.median(r[key] for r in rs) for key in rs[0]}
+               for kind, rs in runs.items() if rs}
+    if args.repeat > 1:
+        print(f"medians of {args.repeat} alternating runs per server")
     print(table(results))
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.2f} (1 min) at the end; "
