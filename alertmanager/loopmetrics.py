@@ -48,6 +48,8 @@ class LoopHistogram(Collector):
         self._labelnames = tuple(labelnames)
         self._bounds = sorted(float(b) for b in buckets if b != float("inf"))
         self._children: dict[tuple[str, ...], HistogramChild] = {}
+        if not self._labelnames:
+            self.labels()  # an unlabelled histogram is exposed, all zeros, before any observation
         if registry is not None:
             registry.register(self)
 

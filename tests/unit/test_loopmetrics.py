@@ -64,15 +64,17 @@ def test_duplicate_names_are_refused_and_label_counts_checked() -> None:
         h.labels("1", "2")
 
 
-def test_unlabelled_histogram_matches_prometheus_client() -> None:
+@pytest.mark.parametrize("values", [VALUES, ()], ids=["observed", "never-observed"])
+def test_unlabelled_histogram_matches_prometheus_client(values) -> None:
     def theirs(registry: CollectorRegistry) -> None:
         h = Histogram("q_seconds", "Queries.", buckets=BUCKETS, registry=registry)
-        for v in VALUES:
+        for v in values:
             h.observe(v)
 
     def ours(registry: CollectorRegistry) -> None:
         h = LoopHistogram("q_seconds", "Queries.", buckets=BUCKETS, registry=registry)
-        for v in VALUES:
+        for v in values:
             h.observe(v)
 
     assert _exposition(ours) == _exposition(theirs)
+    assert b'q_seconds_bucket{le="+Inf"}' in _exposition(ours)
