@@ -126,9 +126,10 @@ so notifications minutes apart still reuse the receiver's connection."""
 
 
 def warm_up() -> None:
-    """Load now what the first outgoing request would load: anyio's backend for the running
-    event loop (about 20 ms of imports that would otherwise delay the first notification).
-    Call it from inside the loop, e.g. at server start."""
+    """Load now what the first request through httpx's own transport (proxied receivers, the
+    SNS bridge's certificate fetch; ``FastTransport`` does not need it) would load: anyio's
+    backend for the running event loop, about 20 ms of imports that would otherwise delay that
+    notification. Call it from inside the loop, e.g. at server start."""
     import anyio
 
     anyio.Event()  # selects, imports and caches the backend of the running loop

@@ -37,7 +37,7 @@ async def test_logs_the_notification_before_returning():
 
 async def test_sync_later_records_now_and_makes_durable_together_in_a_thread():
     nflog = ThreadRecordingLog()
-    sync = BackgroundSync(delay=0.05)
+    sync = BackgroundSync(delay=3600)  # nothing becomes durable unless the test says so
     stage = SetNotifiesStage(nflog, KEY, sync_later=sync)
     for group in ("a", "b", "c"):
         await stage(ctx(group_key=group, firing_alerts=(1,)), [alert(group)])
@@ -45,6 +45,7 @@ async def test_sync_later_records_now_and_makes_durable_together_in_a_thread():
     assert [call[1] for call in nflog.calls] == ["a", "b", "c"]
     assert nflog.recorded_in is threading.main_thread()
     assert nflog.threads == []
+    sync._start()  # what the delay's timer does
     async with asyncio.timeout(5):
         while len(nflog.threads) < 3:
             await asyncio.sleep(0.01)
