@@ -127,15 +127,6 @@ class NotificationLog(Protocol):
 
     def query(self, group_key: str, receiver: NflogReceiver) -> NflogEntry | None: ...
 
-    def log(
-        self,
-        receiver: NflogReceiver,
-        group_key: str,
-        firing: Sequence[int],
-        resolved: Sequence[int],
-        expiry: timedelta,
-    ) -> None: ...
-
     def record(
         self,
         receiver: NflogReceiver,
@@ -144,5 +135,6 @@ class NotificationLog(Protocol):
         resolved: Sequence[int],
         expiry: timedelta,
     ) -> Callable[[], None]:
-        """``log`` minus durability: what the returned function does (it may run in a thread)."""
+        """Log a notification sent now; calling the returned function makes it durable (it may
+        run in a thread)."""
         ...

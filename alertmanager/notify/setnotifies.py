@@ -71,8 +71,9 @@ class SetNotifiesStage:
         self, ctx: NotifyContext, alerts: Sequence[Alert]
     ) -> tuple[NotifyContext, list[Alert]]:
         args = (self.receiver, ctx.group_key, ctx.firing_alerts, ctx.resolved_alerts, 2 * ctx.repeat_interval)
+        make_durable = self.nflog.record(*args)
         if self.sync_later is not None:
-            self.sync_later.add(self.nflog.record(*args))
+            self.sync_later.add(make_durable)
         else:
-            self.nflog.log(*args)
+            make_durable()
         return ctx, list(alerts)

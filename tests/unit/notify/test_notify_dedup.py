@@ -92,7 +92,7 @@ class FakeLog:
         self.queries.append((group_key, receiver))
         return self.entry
 
-    def log(self, *a, **kw):
+    def record(self, *a, **kw):
         raise AssertionError("dedup must not write")
 
 

@@ -17,9 +17,6 @@ class ThreadRecordingLog:
         self.calls: list[tuple[object, ...]] = []
         self.threads: list[threading.Thread] = []
 
-    def log(self, receiver, group_key, firing, resolved, expiry=timedelta(0)):
-        self.record(receiver, group_key, firing, resolved, expiry)()
-
     def record(self, receiver, group_key, firing, resolved, expiry=timedelta(0)):
         self.calls.append((receiver, group_key, tuple(firing), tuple(resolved), expiry))
         self.recorded_in = threading.current_thread()
