@@ -26,38 +26,49 @@ class FastAlertsPost:
     """Answers ``POST <path>`` with ``respond(body)``; everything else goes to ``app``.
 
     Args:
-        app: the application behind.
+        app: the application behind (``FrontedStarlette`` sets it when it builds its stack).
         path: the full route path of the alerts endpoint (route prefix included).
         respond: the answer to a body that is within ``limit`` bytes.
         limit: larger bodies get a 413, as ``read_body`` answers them.
         metrics: where the requests answered here are recorded (the handler is the alerts route).
     """
 
-    def __init__(self, app: ASGIApp, *, path: str, respond: Callable[[bytes], Response], limit: int,
+    def __init__(self, app: ASGIApp | None = None, *, path: str, respond: Callable[[bytes], Response], limit: int,
                  metrics: HttpMetrics | None = None) -> None:
-        self.app = app
-        self._path = path
+        self.app: ASGIApp = app if app is not None else _not_mounted
+        self.path = path
+        self.limit = limit
         self._respond = respond
-        self._limit = limit
         self._metrics = metrics
         self._handler = handler_label("/api/v2/alerts")
         self._messages: dict[int, tuple[Response, Message, Message]] = {}
+        self.reused: list[Response] = []
 
     def reuse(self, response: Response) -> None:
         """Send ``response`` (an answer ``respond`` returns again and again, unchanged and
         without background work) from ASGI messages built once."""
+        self.reused.append(response)
         self._messages[id(response)] = (
             response,
             {"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers},
             {"type": "http.response.body", "body": response.body},
         )
 
+    def handle(self, body: bytes) -> Response:
+        """The answer to a POST of ``body`` (within the limit), recorded in the metrics: for a
+        server that parses the request itself (``alertmanager.cli._protocol``)."""
+        start = time.perf_counter()
+        response = self._respond(body)
+        if self._metrics is not None:
+            self._metrics.observe(self._handler, "post", time.perf_counter() - start, len(response.body))
+        return response
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or not self._ours(scope):
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        limit = self._limit
+        limit = self.limit
         for name, value in scope["headers"]:
             if name == b"origin":
                 await self.app(scope, receive, send)
@@ -101,19 +112,25 @@ class FastAlertsPost:
         root: str = scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root):]
-        return path == self._path
+        return path == self.path
 
     def _too_large(self) -> Response:
-        return error_response(str(BodyTooLarge(self._limit)), 413)
+        return error_response(str(BodyTooLarge(self.limit)), 413)
+
+
+async def _not_mounted(scope: Scope, receive: Receive, send: Send) -> None:
+    raise RuntimeError("FastAlertsPost has no application behind it")
 
 
 class FrontedStarlette(Starlette):
-    """A Starlette application whose middleware stack sits behind ``front`` (a wrapper such as
-    ``FastAlertsPost``), so the front's requests skip every Starlette layer."""
+    """A Starlette application whose middleware stack sits behind ``front``, so the front's
+    requests skip every Starlette layer. A server may also hand the front's requests to it
+    directly (``front.handle``)."""
 
-    def __init__(self, *, front: Callable[[ASGIApp], ASGIApp], **kwargs: object) -> None:
-        self._front = front
+    def __init__(self, *, front: FastAlertsPost, **kwargs: object) -> None:
+        self.front = front
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def build_middleware_stack(self) -> ASGIApp:
-        return self._front(super().build_middleware_stack())
+        self.front.app = super().build_middleware_stack()
+        return self.front

@@ -13,7 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
-from starlette.types import ASGIApp, Lifespan
+from starlette.types import Lifespan
 
 from alertmanager.api._deps import ApiDeps, SnsOptions
 from alertmanager.api._fastpost import FastAlertsPost, FrontedStarlette
@@ -141,14 +141,11 @@ def create_api(deps: ApiDeps, *, extra_routes: Sequence[BaseRoute] = (), lifespa
         routes = [Route("/", to_prefix, methods=["GET"]), Mount(prefix, routes=routes)]
     http_metrics = HttpMetrics(deps.registry)
 
-    def front(app: ASGIApp) -> ASGIApp:
-        fast = FastAlertsPost(app, path=prefix + "/api/v2/alerts", respond=alerts.respond,
-                              limit=deps.max_request_bytes, metrics=http_metrics)
-        fast.reuse(alerts.accepted)
-        return fast
-
+    fast = FastAlertsPost(path=prefix + "/api/v2/alerts", respond=alerts.respond,
+                          limit=deps.max_request_bytes, metrics=http_metrics)
+    fast.reuse(alerts.accepted)
     return FrontedStarlette(
-        front=front,
+        front=fast,
         routes=[*extra_routes, *routes],
         lifespan=lifespan,
         middleware=[Middleware(InstrumentMiddleware, metrics=http_metrics, prefix=prefix or "/")],

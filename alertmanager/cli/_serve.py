@@ -11,6 +11,8 @@ import socket
 
 import uvicorn
 
+from alertmanager.api import FrontedStarlette
+from alertmanager.cli._protocol import alerts_post_protocol
 from alertmanager.options import Options
 
 __all__ = ["serve"]
@@ -59,10 +61,12 @@ async def _run(options: Options) -> int:
     except (OSError, ValueError) as exc:
         log.error("Listen error: %s", exc)
         return 1
+    app = am.asgi(web)
     config = uvicorn.Config(
-        am.asgi(web),
+        app,
         lifespan="on",
-        http="httptools",
+        # Alerts POSTs skip the ASGI cycle when nothing (auth, web headers) wraps the API.
+        http=alerts_post_protocol(app.front) if isinstance(app, FrontedStarlette) else "httptools",
         # Upstream trusts no X-Forwarded-* headers; uvicorn would, by default, for 127.0.0.1.
         proxy_headers=False,
         log_config=None,
