@@ -42,17 +42,20 @@ class FastAlertsPost:
         self._metrics = metrics
         self._handler = handler_label("/api/v2/alerts")
         self._messages: dict[int, tuple[Response, Message, Message]] = {}
-        self.reused: list[Response] = []
 
     def reuse(self, response: Response) -> None:
         """Send ``response`` (an answer ``respond`` returns again and again, unchanged and
         without background work) from ASGI messages built once."""
-        self.reused.append(response)
         self._messages[id(response)] = (
             response,
             {"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers},
             {"type": "http.response.body", "body": response.body},
         )
+
+    @property
+    def reused(self) -> list[Response]:
+        """The answers given to ``reuse``."""
+        return [messages[0] for messages in self._messages.values()]
 
     def handle(self, body: bytes) -> Response:
         """The answer to a POST of ``body`` (within the limit), recorded in the metrics: for a
