@@ -127,8 +127,11 @@ class WebhookNotifier:
         url = self._url()
         timeout = self.conf.timeout.total_seconds() or None
         try:
-            async with asyncio.timeout(timeout):
+            if timeout is None:
                 resp = await post_json(self._client, url, body)
+            else:
+                async with asyncio.timeout(timeout):
+                    resp = await post_json(self._client, url, body)
         except TimeoutError:
             raise NotifyError(
                 f'Post "<redacted>": configured webhook timeout reached ({timeout:g}s)',

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from alertmanager.dispatch._order import alert_sort_key
@@ -199,14 +198,13 @@ class AggregationGroup:
         batch: list[Alert] = []
         resolved: list[Alert] = []
         for a in originals:
+            c = a.copy()
             if a.resolved(now):
-                c = replace(a)
                 resolved.append(a)
             else:
                 # A firing alert is sent without its (future) end time, so it cannot appear
                 # to resolve while the notification is under way.
-                c = replace(a, ends_at=None)
-            c._fp = a._fp
+                c.ends_at = None
             batch.append(c)
         batch.sort(key=alert_sort_key)
         deadline = now + self._timeout(self.route.opts.group_interval)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from alertmanager.model.labels import fingerprint, is_valid_legacy_label_name
@@ -27,6 +27,11 @@ class Alert:
     timeout: bool = False
     _fp: int | None = field(default=None, repr=False, compare=False)
 
+    def copy(self) -> Alert:
+        """A shallow copy (``dataclasses.replace`` without changes, at a fifth of its cost)."""
+        return Alert(self.labels, self.annotations, self.starts_at, self.ends_at, self.generator_url,
+                     self.updated_at, self.timeout, self._fp)
+
     @property
     def fingerprint(self) -> int:
         fp = self._fp
@@ -50,8 +55,7 @@ class Alert:
         a, o = self, newer
         if o.updated_at is not None and a.updated_at is not None and o.updated_at < a.updated_at:
             a, o = o, a
-        res = replace(o)
-        res._fp = o._fp
+        res = o.copy()
         if a.starts_at is not None and (o.starts_at is None or a.starts_at < o.starts_at):
             res.starts_at = a.starts_at
         if o.resolved(now):

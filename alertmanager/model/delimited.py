@@ -14,12 +14,17 @@ class DelimitedError(ValueError):
 
 def uvarint(n: int) -> bytes:
     """``n`` as a protobuf base-128 varint."""
+    if n < 0x80:
+        return _ONE_BYTE[n]
     out = bytearray()
     while n >= 0x80:
         out.append((n & 0x7F) | 0x80)
         n >>= 7
     out.append(n)
     return bytes(out)
+
+
+_ONE_BYTE = [bytes((i,)) for i in range(0x80)]
 
 
 def read_uvarint(buf: bytes, pos: int) -> tuple[int, int]:

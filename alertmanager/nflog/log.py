@@ -68,6 +68,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def _nothing() -> None:
     return None
 
+
+_NO_TIME = timedelta(0)
+
 class NotificationLog:
     """Notification log entries by (group key, receiver, integration, index).
 
@@ -137,11 +140,12 @@ class NotificationLog:
         self._file = open(self._path, "ab")  # noqa: SIM115 - held open for appends
         return len(data)
 
-    def _append(self, raws: Sequence[bytes]) -> int:
-        """Write ``raws`` to the file (under ``_lock``); the number to pass ``_sync``, 0 if none."""
-        if self._file is None or not raws:
+    def _append(self, framed: bytes) -> int:
+        """Write length-delimited entries to the file (under ``_lock``); the number to pass
+        ``_sync``, 0 if nothing was written."""
+        if self._file is None or not framed:
             return 0
-        self._file.write(write_delimited(raws))
+        self._file.write(framed)
         self._file.flush()
         self._appended += 1
         return self._appended
@@ -217,7 +221,7 @@ class NotificationLog:
         now_ns = to_ns(self._clock())
         key = state_key(group_key, receiver.group_name, receiver.integration, receiver.idx)
         expires = self._retention
-        if expiry > timedelta(0) and self._retention > expiry:
+        if expiry and expires > expiry > _NO_TIME:
             expires = expiry
         with self._lock:
             prev = self._state.get(key)
@@ -234,9 +238,10 @@ class NotificationLog:
                 resolved=resolved,
             )
             self._state[key] = e
-            seq = self._append([e.raw])
+            framed = write_delimited((e.raw,))
+            seq = self._append(framed)
             broadcast = self._broadcast
-        broadcast(write_delimited([e.raw]))
+        broadcast(framed)
         return functools.partial(self._sync, seq)
 
     def entries(self) -> list[Entry]:
@@ -293,7 +298,7 @@ class NotificationLog:
                 if prev is None or prev.timestamp_ns < e.timestamp_ns:
                     self._state[key] = e
                     changed.append(e.raw)
-            seq = self._append(changed)
+            seq = self._append(write_delimited(changed))
             broadcast = self._broadcast
         self._sync(seq)
         if len(data) <= OVERSIZED_MESSAGE:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 __all__ = ["NotifyContext"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class NotifyContext:
-    """One flush of one aggregation group. Stages derive new ones with ``dataclasses.replace``."""
+    """One flush of one aggregation group.
+
+    Treat a context as immutable: stages derive new ones (``for_integration``,
+    ``with_sent``) instead of changing the one they were given, which sibling integrations
+    share. It is not a frozen dataclass only because deriving a frozen one costs several
+    microseconds per field-by-field ``__setattr__``, twice per notification.
+    """
 
     group_key: str
     """Upstream's group key, e.g. ``{}/{team="a"}:{alertname="x"}``."""
@@ -30,3 +37,25 @@ class NotifyContext:
     """When this flush's work must stop (upstream's context deadline: the next flush); retries end here."""
     route_labels: dict[str, str] = field(default_factory=dict)
     """The route's ``labels`` (upstream 0.34), merged down the tree; set by the dispatcher."""
+
+    def _copy(self) -> NotifyContext:
+        c = object.__new__(NotifyContext)
+        for name in _FIELDS:
+            setattr(c, name, getattr(self, name))
+        return c
+
+    def for_integration(self, integration: str) -> NotifyContext:
+        """This context for the stages of one integration (``ctx.integration`` set)."""
+        c = self._copy()
+        c.integration = integration
+        return c
+
+    def with_sent(self, firing: Sequence[int], resolved: Sequence[int]) -> NotifyContext:
+        """This context with the fingerprints the notification log will record."""
+        c = self._copy()
+        c.firing_alerts = tuple(firing)
+        c.resolved_alerts = tuple(resolved)
+        return c
+
+
+_FIELDS = tuple(NotifyContext.__dataclass_fields__)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -89,7 +88,7 @@ class DedupStage:
         resolved: list[int] = []
         for a in alerts:
             (resolved if a.resolved(ctx.now) else firing).append(hash_alert(a.labels))
-        ctx = dataclasses.replace(ctx, firing_alerts=tuple(firing), resolved_alerts=tuple(resolved))
+        ctx = ctx.with_sent(firing, resolved)
         entry = self.nflog.query(ctx.group_key, self.receiver)
         reason = needs_update(
             entry,

@@ -237,12 +237,30 @@ class _Client(httpx.AsyncClient):
         timeout = self.timeout
         status, headers, content = await lean.round_trip(
             target, b"".join(head), body, connect_timeout=timeout.connect, read_timeout=timeout.read)
-        response = httpx.Response(status, headers=headers, stream=httpx.ByteStream(content),
-                                  extensions={"http_version": b"HTTP/1.1"})
+        response = _loaded_response(status, headers, content)
         if self.follow_redirects and response.has_redirect_location:
             return await self.post(target, content=body, headers=_JSON_HEADERS)
-        response.read()
         return response
+
+
+def _loaded_response(status: int, headers: list[tuple[bytes, bytes]], content: bytes) -> httpx.Response:
+    """The ``httpx.Response`` httpx would return for a received answer, already read.
+
+    Without a ``Content-Encoding`` there is nothing to decode, so the body is stored as it
+    is, as ``read()`` would have: its decoder chain costs ~20 µs, in the time between a
+    receiver's answer and the next request the event loop can serve. ``read()`` still
+    decodes an encoded body.
+    """
+    response = httpx.Response(status, headers=headers, stream=httpx.ByteStream(content), extensions=_HTTP11)
+    if "content-encoding" in response.headers:
+        response.read()
+    else:
+        response._content = content
+        response.is_stream_consumed = response.is_closed = True
+    return response
+
+
+_HTTP11 = {"http_version": b"HTTP/1.1"}
 
 
 _URLS_LIMIT = 1024

@@ -9,7 +9,6 @@ Per receiver::
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
@@ -42,7 +41,7 @@ class IntegrationTag:
     async def __call__(
         self, ctx: NotifyContext, alerts: Sequence[Alert]
     ) -> tuple[NotifyContext, list[Alert]]:
-        return dataclasses.replace(ctx, integration=self.name), list(alerts)
+        return ctx.for_integration(self.name), list(alerts)
 
 
 def _no_position() -> int:

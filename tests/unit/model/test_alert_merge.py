@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -70,3 +71,17 @@ def test_resolved():
 )
 def test_validate(a, msg):
     assert validate_alert(a) == msg
+
+
+def test_copy_keeps_every_field_and_is_a_new_object():
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    a = Alert(labels={"a": "1"}, annotations={"s": "x"}, starts_at=now, ends_at=now, generator_url="g",
+              updated_at=now, timeout=True)
+    _ = a.fingerprint
+    c = a.copy()
+    assert c is not a
+    for f in dataclasses.fields(Alert):
+        assert getattr(c, f.name) == getattr(a, f.name), f.name
+    assert c == dataclasses.replace(a)
+    c.ends_at = None
+    assert a.ends_at == now

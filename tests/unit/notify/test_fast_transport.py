@@ -240,3 +240,29 @@ def test_clients_that_need_httpx_do_not_take_the_short_way():
     assert new_client({"http_headers": {"X-A": {"values": ["1"]}}})._lean is None
     assert new_client({"proxy_url": "http://127.0.0.1:3128"})._lean is None
     assert new_client(None, transport=httpx.MockTransport(lambda r: httpx.Response(200)))._lean is None
+
+
+@pytest.mark.parametrize("raw", [
+    b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nContent-Type: application/json\r\n\r\n{\"ok\":1}\n",
+    b"HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nnope\r\n0\r\n\r\n",
+    b"HTTP/1.1 500 Oops\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s"
+    % (len(gzip.compress(b"broken")), gzip.compress(b"broken")),
+], ids=["plain", "chunked", "gzip"])
+async def test_post_json_short_way_answers_read_like_httpx(raw):
+    from alertmanager.notify.http import post_json
+
+    async with Server([raw, raw]) as srv:
+        lean = new_client(None)
+        full = new_client(None)
+        full._lean = None
+        try:
+            got = [await post_json(c, srv.url, b"{}") for c in (lean, full)]
+        finally:
+            await lean.aclose()
+            await full.aclose()
+    short, httpx_way = got
+    assert short.is_closed and short.is_stream_consumed
+    for attr in ("status_code", "reason_phrase", "content", "text", "http_version"):
+        assert getattr(short, attr) == getattr(httpx_way, attr), attr
+    assert short.headers.multi_items() == httpx_way.headers.multi_items()
+    assert short.read() == httpx_way.content
