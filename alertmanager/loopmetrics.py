@@ -1,7 +1,8 @@
-"""Histogram and summary families for hot paths that only the event loop thread updates.
+"""Counter, histogram and summary families for hot paths that only the event loop thread updates.
 
 ``prometheus_client``'s metrics take a lock per value on every update (a histogram
-observation takes two): on the alert ingest path that was several per request. The families
+observation takes two) and check observability in Python first: on the alert ingest and
+notification paths that was several per request. The families
 here keep plain numbers instead and hand ``prometheus_client`` finished metric families when
 the registry is scraped, so exposition (names, ``le`` labels, ``_count``/``_sum``) is the same.
 Only call ``observe`` from the event loop thread.
@@ -13,14 +14,64 @@ import bisect
 from collections.abc import Iterator, Sequence
 
 from prometheus_client import CollectorRegistry
-from prometheus_client.core import HistogramMetricFamily, SummaryMetricFamily
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, SummaryMetricFamily
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
-__all__ = ["GO_DEFAULT_BUCKETS", "HistogramChild", "LoopHistogram", "LoopSummary"]
+__all__ = ["GO_DEFAULT_BUCKETS", "CounterChild", "HistogramChild", "LoopCounter", "LoopHistogram", "LoopSummary"]
 
 GO_DEFAULT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 """client_golang's ``prometheus.DefBuckets`` (prometheus_client's defaults differ)."""
+
+
+class CounterChild:
+    """One label combination's count."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0.0
+
+    def inc(self, amount: float = 1) -> None:
+        if amount < 0:
+            raise ValueError("Counters can only be incremented by non-negative amounts.")
+        self.value += amount
+
+
+class LoopCounter(Collector):
+    """A labelled counter; ``name`` ends in ``_total``, as prometheus_client's counters are exposed."""
+
+    def __init__(self, name: str, documentation: str, labelnames: Sequence[str] = (), *,
+                 registry: CollectorRegistry | None = None) -> None:
+        self._name = name
+        self._doc = documentation
+        self._labelnames = tuple(labelnames)
+        self._children: dict[tuple[str, ...], CounterChild] = {}
+        if not self._labelnames:
+            self.labels()  # an unlabelled counter is exposed at zero before any increment
+        if registry is not None:
+            registry.register(self)
+
+    def inc(self, amount: float = 1) -> None:
+        """Increment the counter without labels."""
+        self.labels().inc(amount)
+
+    def labels(self, *values: str) -> CounterChild:
+        if len(values) != len(self._labelnames):
+            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got {len(values)}")
+        child = self._children.get(values)
+        if child is None:
+            child = self._children[values] = CounterChild()
+        return child
+
+    def describe(self) -> Iterator[CounterMetricFamily]:
+        yield CounterMetricFamily(self._name, self._doc, labels=self._labelnames)
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        family = CounterMetricFamily(self._name, self._doc, labels=self._labelnames)
+        for values, child in list(self._children.items()):
+            family.add_metric(list(values), child.value)
+        yield family
 
 
 class HistogramChild:

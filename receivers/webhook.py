@@ -52,20 +52,29 @@ _REGEXP_META = frozenset("\\.+*?()|[]{}^$")
 
 def _quote_meta(s: str) -> str:
     """Go's ``regexp.QuoteMeta`` (upstream applies it to the receiver name in the payload)."""
-    return "".join("\\" + c if c in _REGEXP_META else c for c in s)
+    quoted = _quoted.get(s)
+    if quoted is None:
+        quoted = "".join("\\" + c if c in _REGEXP_META else c for c in s)
+        if len(_quoted) < 1024:  # receiver names: a config's handful
+            _quoted[s] = quoted
+    return quoted
+
+
+_quoted: dict[str, str] = {}
 
 
 def _sorted(kv: Mapping[str, str]) -> dict[str, str]:
     return {k: kv[k] for k in sorted(kv)}
 
 
-def _common(maps: Sequence[Mapping[str, str]]) -> dict[str, str]:
+def _common(maps: Sequence[dict[str, str]]) -> dict[str, str]:
+    """The pairs every map has (``maps`` are sorted by key, so the result is too)."""
     if not maps:
         return {}
-    common = dict(maps[0])
+    common = maps[0]
     for m in maps[1:]:
         common = {k: v for k, v in common.items() if m.get(k) == v}
-    return _sorted(common)
+    return common
 
 
 def build_payload(
@@ -76,25 +85,34 @@ def build_payload(
     A firing alert's ``endsAt`` is Go's zero time: upstream's dispatcher clears the end time
     of every alert that has not resolved at flush time.
     """
-    resolved = [a.resolved(ctx.now) for a in alerts]
+    now = ctx.now
+    items: list[dict[str, object]] = []
+    labels: list[dict[str, str]] = []
+    annotations: list[dict[str, str]] = []
+    all_resolved = True
+    for a in alerts:
+        resolved = a.resolved(now)
+        all_resolved = all_resolved and resolved
+        alert_labels = _sorted(a.labels)
+        alert_annotations = _sorted(a.annotations)
+        labels.append(alert_labels)
+        annotations.append(alert_annotations)
+        items.append({
+            "status": "resolved" if resolved else "firing",
+            "labels": alert_labels,
+            "annotations": alert_annotations,
+            "startsAt": go_time(a.starts_at),
+            "endsAt": go_time(a.ends_at) if resolved else GO_ZERO_TIME,
+            "generatorURL": a.generator_url,
+            "fingerprint": a.fingerprint_hex,
+        })
     return {
         "receiver": _quote_meta(ctx.receiver),
-        "status": "firing" if not all(resolved) else "resolved",
-        "alerts": [
-            {
-                "status": "resolved" if r else "firing",
-                "labels": _sorted(a.labels),
-                "annotations": _sorted(a.annotations),
-                "startsAt": go_time(a.starts_at),
-                "endsAt": go_time(a.ends_at) if r else GO_ZERO_TIME,
-                "generatorURL": a.generator_url,
-                "fingerprint": a.fingerprint_hex,
-            }
-            for a, r in zip(alerts, resolved, strict=True)
-        ],
+        "status": "resolved" if all_resolved else "firing",
+        "alerts": items,
         "groupLabels": _sorted(ctx.group_labels),
-        "commonLabels": _common([a.labels for a in alerts]),
-        "commonAnnotations": _common([a.annotations for a in alerts]),
+        "commonLabels": _common(labels),
+        "commonAnnotations": _common(annotations),
         "externalURL": external_url,
         "version": "4",
         "groupKey": ctx.group_key,

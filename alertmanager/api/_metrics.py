@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Gauge
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alertmanager.loopmetrics import HistogramChild, LoopHistogram
+from alertmanager.loopmetrics import HistogramChild, LoopCounter, LoopHistogram
 
 __all__ = ["AlertsMetrics", "HttpMetrics", "InstrumentMiddleware"]
 
@@ -35,11 +35,11 @@ class AlertsMetrics:
     """``alertmanager_alerts_received_total`` and ``alertmanager_alerts_invalid_total`` (v2)."""
 
     def __init__(self, registry: CollectorRegistry | None) -> None:
-        received = Counter("alertmanager_alerts_received_total", "The total number of received alerts.",
+        received = LoopCounter("alertmanager_alerts_received_total", "The total number of received alerts.",
                            ["version", "status"], registry=registry)
         self.firing = received.labels("v2", "firing")
         self.resolved = received.labels("v2", "resolved")
-        self.invalid = Counter("alertmanager_alerts_invalid_total",
+        self.invalid = LoopCounter("alertmanager_alerts_invalid_total",
                                "The total number of received alerts that were invalid.",
                                ["version"], registry=registry).labels("v2")
 

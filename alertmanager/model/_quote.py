@@ -19,6 +19,8 @@ _ESCAPES = {
 
 def go_quote(s: str) -> str:
     """Quote ``s`` with double quotes and Go escapes, keeping printable Unicode as is."""
+    if s.isprintable() and '"' not in s and "\\" not in s:
+        return '"' + s + '"'  # nothing to escape: the usual label value
     out = ['"']
     for ch in s:
         esc = _ESCAPES.get(ch)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Summary
 
-from alertmanager.loopmetrics import GO_DEFAULT_BUCKETS, LoopHistogram
+from alertmanager.loopmetrics import GO_DEFAULT_BUCKETS, LoopCounter, LoopHistogram
 
 __all__ = ["NflogMetrics"]
 
@@ -38,12 +38,13 @@ class NflogMetrics:
             "How many maintenances were executed for the notification log that failed.",
             registry=registry,
         )
-        self.queries = Counter(
+        # Counted on every dedup, on the event loop: lock-free families.
+        self.queries = LoopCounter(
             "alertmanager_nflog_queries_total",
             "Number of notification log queries were received.",
             registry=registry,
         )
-        self.query_errors = Counter(
+        self.query_errors = LoopCounter(
             "alertmanager_nflog_query_errors_total",
             "Number notification log received queries that failed.",
             registry=registry,

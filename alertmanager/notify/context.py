@@ -40,8 +40,19 @@ class NotifyContext:
 
     def _copy(self) -> NotifyContext:
         c = object.__new__(NotifyContext)
-        for name in _FIELDS:
-            setattr(c, name, getattr(self, name))
+        c.group_key = self.group_key
+        c.receiver = self.receiver
+        c.group_labels = self.group_labels
+        c.now = self.now
+        c.repeat_interval = self.repeat_interval
+        c.route_id = self.route_id
+        c.mute_time_intervals = self.mute_time_intervals
+        c.active_time_intervals = self.active_time_intervals
+        c.firing_alerts = self.firing_alerts
+        c.resolved_alerts = self.resolved_alerts
+        c.integration = self.integration
+        c.deadline = self.deadline
+        c.route_labels = self.route_labels
         return c
 
     def for_integration(self, integration: str) -> NotifyContext:
@@ -57,5 +68,3 @@ class NotifyContext:
         c.resolved_alerts = tuple(resolved)
         return c
 
-
-_FIELDS = tuple(NotifyContext.__dataclass_fields__)

@@ -36,13 +36,14 @@ class ReceiverKey:
 
 def hash_alert(labels: Mapping[str, str]) -> int:
     """The nflog alert hash: xxhash64 (seed 0) over ``name\\xffvalue\\xff`` by sorted name."""
-    h = xxhash.xxh64()
+    if not labels:
+        return xxhash.xxh64_intdigest(b"")
+    parts: list[bytes] = []
     for name in sorted(labels):
-        h.update(name.encode())
-        h.update(b"\xff")
-        h.update(labels[name].encode())
-        h.update(b"\xff")
-    return h.intdigest()
+        parts.append(name.encode())
+        parts.append(labels[name].encode())
+    parts.append(b"")
+    return xxhash.xxh64_intdigest(b"\xff".join(parts))
 
 
 def needs_update(

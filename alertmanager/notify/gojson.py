@@ -119,6 +119,10 @@ def go_time(t: datetime | None) -> str:
     """
     if t is None:
         return GO_ZERO_TIME
+    if t.tzinfo is UTC:
+        # The usual case, by the C-coded isoformat: "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00".
+        text = t.isoformat()[:-6]
+        return (text.rstrip("0") if t.microsecond else text) + "Z"
     if t.tzinfo is None:
         t = t.replace(tzinfo=UTC)
     text = f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"

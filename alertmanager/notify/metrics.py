@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry
 
-from alertmanager.loopmetrics import LoopHistogram
+from alertmanager.loopmetrics import LoopCounter, LoopHistogram
 from alertmanager.notify.notifier import FAILURE_REASONS, INTEGRATION_NAMES
 
 __all__ = ["NotifyMetrics"]
@@ -18,31 +18,32 @@ class NotifyMetrics:
     """The ``alertmanager_notification*`` series, registered on the given registry."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.notifications = Counter(
+        # Counted per notification on the event loop: lock-free families.
+        self.notifications = LoopCounter(
             "alertmanager_notifications_total",
             "The total number of attempted notifications.",
             ["integration"],
             registry=registry,
         )
-        self.notifications_failed = Counter(
+        self.notifications_failed = LoopCounter(
             "alertmanager_notifications_failed_total",
             "The total number of failed notifications.",
             ["integration", "reason"],
             registry=registry,
         )
-        self.requests = Counter(
+        self.requests = LoopCounter(
             "alertmanager_notification_requests_total",
             "The total number of attempted notification requests.",
             ["integration"],
             registry=registry,
         )
-        self.requests_failed = Counter(
+        self.requests_failed = LoopCounter(
             "alertmanager_notification_requests_failed_total",
             "The total number of failed notification requests.",
             ["integration"],
             registry=registry,
         )
-        self.suppressed = Counter(
+        self.suppressed = LoopCounter(
             "alertmanager_notifications_suppressed_total",
             "The total number of notifications suppressed for being silenced, inhibited, "
             "outside of active time intervals or within muted time intervals.",

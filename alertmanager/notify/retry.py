@@ -85,6 +85,9 @@ class RetryStage:
             raise
         return ctx, list(alerts)
 
+    def _where(self, ctx: NotifyContext) -> str:
+        return f"{self.integration.receiver_name or ctx.receiver}/{self.integration}"
+
     def _remaining(self, ctx: NotifyContext) -> float | None:
         if ctx.deadline is None:
             return None
@@ -98,30 +101,32 @@ class RetryStage:
             if not ctx.firing_alerts:
                 return
             sent = [a for a in alerts if not a.resolved(ctx.now)]
-        where = f"{integ.receiver_name or ctx.receiver}/{integ}"
         last: NotifyError | None = None
         attempts = 0
-        delays = self.backoff.delays(self.rng)
+        delays: Iterator[float] | None = None  # made on the first retry: most sends succeed at once
         while True:
             remaining = self._remaining(ctx)
             if remaining is not None and remaining <= 0:
                 reason: Reason = last.reason if last is not None else "contextDeadlineExceeded"
                 cause = str(last) if last is not None else "context deadline exceeded"
                 raise NotifyError(
-                    f"{where}: notify retry canceled after {attempts} attempts: {cause}",
+                    f"{self._where(ctx)}: notify retry canceled after {attempts} attempts: {cause}",
                     retryable=False,
                     reason=reason,
                 ) from last
             attempts += 1
             err = await self._attempt(ctx, sent, remaining)
             if err is None:
-                (_log.info if attempts > 1 else _log.debug)(
-                    "Notify success: receiver=%s integration=%s attempts=%d",
-                    integ.receiver_name or ctx.receiver, integ, attempts)
+                if attempts > 1:
+                    _log.info("Notify success: receiver=%s integration=%s attempts=%d",
+                              integ.receiver_name or ctx.receiver, integ, attempts)
+                elif _log.isEnabledFor(logging.DEBUG):
+                    _log.debug("Notify success: receiver=%s integration=%s attempts=%d",
+                               integ.receiver_name or ctx.receiver, integ, attempts)
                 return
             if not err.retryable:
                 raise NotifyError(
-                    f"{where}: notify retry canceled due to unrecoverable error after "
+                    f"{self._where(ctx)}: notify retry canceled due to unrecoverable error after "
                     f"{attempts} attempts: {err}",
                     retryable=False,
                     reason=err.reason,
@@ -132,6 +137,8 @@ class RetryStage:
                              integ.receiver_name or ctx.receiver, integ, attempts, err)
             if err.reason != "contextDeadlineExceeded" or last is None:
                 last = err
+            if delays is None:
+                delays = self.backoff.delays(self.rng)
             pause = next(delays)
             remaining = self._remaining(ctx)
             if remaining is not None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Summary
+from prometheus_client import CollectorRegistry, Counter, Gauge, Summary
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from alertmanager.loopmetrics import GO_DEFAULT_BUCKETS, LoopCounter, LoopHistogram
 
 __all__ = ["SilenceMetrics"]
 
@@ -55,7 +57,9 @@ class SilenceMetrics:
             "How many maintenances were executed for silences that failed.",
             registry=r,
         )
-        self.queries_total = Counter(
+        # Counted and observed by every silencer check, on the event loop: lock-free families.
+        # The histogram has client_golang's default buckets, as upstream's does.
+        self.queries_total = LoopCounter(
             "alertmanager_silences_queries", "How many silence queries were received.", registry=r
         )
         self.query_errors_total = Counter(
@@ -63,8 +67,9 @@ class SilenceMetrics:
             "How many silence received queries did not succeed.",
             registry=r,
         )
-        self.query_duration = Histogram(
-            "alertmanager_silences_query_duration_seconds", "Duration of silence query evaluation.", registry=r
+        self.query_duration = LoopHistogram(
+            "alertmanager_silences_query_duration_seconds", "Duration of silence query evaluation.",
+            buckets=GO_DEFAULT_BUCKETS, registry=r,
         )
         self.propagated_messages_total = Counter(
             "alertmanager_silences_gossip_messages_propagated",

@@ -46,6 +46,9 @@ class Silencer:
         else:
             found = self._silences.query(states=("active", "pending"), matches_labels=labels, now=now,
                                          record=record)
+        if not found:
+            self._marker.set_active_or_silenced(fp, version, (), ())
+            return False
         new_active = sorted(s.id for s in found if s.state(now) == "active")
         new_pending = sorted(s.id for s in found if s.state(now) == "pending")
         self._marker.set_active_or_silenced(fp, version, new_active, new_pending)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from prometheus_client import CollectorRegistry, Histogram, Summary, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, Summary, generate_latest
 
-from alertmanager.loopmetrics import LoopHistogram, LoopSummary
+from alertmanager.loopmetrics import LoopCounter, LoopHistogram, LoopSummary
 
 BUCKETS = (0.05, 0.1, 0.25, 1, 5)
 VALUES = (0.0, 0.05, 0.07, 0.1, 0.3, 1.0, 4.99, 5.0, 7.5, 1e9)
@@ -78,3 +78,28 @@ def test_unlabelled_histogram_matches_prometheus_client(values) -> None:
 
     assert _exposition(ours) == _exposition(theirs)
     assert b'q_seconds_bucket{le="+Inf"}' in _exposition(ours)
+
+
+def _count(cls, registry: CollectorRegistry) -> None:
+    labelled = cls("n_total", "Things counted.", ["integration", "reason"], registry=registry)
+    labelled.labels("webhook", "other").inc()
+    labelled.labels("webhook", "other").inc(2.5)
+    labelled.labels("slack", "serverError")  # a child never incremented shows its zero
+    plain = cls("m_total", "Queries.", registry=registry)
+    plain.inc(3)
+    cls("never_total", "Never incremented.", registry=registry)
+
+
+def test_counter_matches_prometheus_client() -> None:
+    ours = _exposition(lambda r: _count(LoopCounter, r))
+    assert ours == _exposition(lambda r: _count(Counter, r))
+    assert b'n_total{integration="webhook",reason="other"} 3.5' in ours
+    assert b"never_total 0.0" in ours
+
+
+def test_counter_refuses_what_prometheus_client_refuses() -> None:
+    c = LoopCounter("r_total", "r", ["a"], registry=CollectorRegistry())
+    with pytest.raises(ValueError):
+        c.labels("1").inc(-1)
+    with pytest.raises(ValueError):
+        c.labels()

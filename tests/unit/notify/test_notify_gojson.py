@@ -38,8 +38,11 @@ def test_structures_keep_order_and_types():
         (datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=5, minutes=30))), "2026-01-02T03:04:05+05:30"),
         (datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone(-timedelta(hours=2))), "2026-01-02T03:04:05-02:00"),
         (datetime(1, 1, 1, tzinfo=UTC), "0001-01-01T00:00:00Z"),
+        (datetime(2026, 1, 2, 3, 4, 5, 120, tzinfo=UTC), "2026-01-02T03:04:05.00012Z"),
+        (datetime(2026, 1, 2, 3, 4, 5, 7000), "2026-01-02T03:04:05.007Z"),
     ],
-    ids=["zero", "whole-seconds", "trim-zeros", "micros", "positive-offset", "negative-offset", "year-one"],
+    ids=["zero", "whole-seconds", "trim-zeros", "micros", "positive-offset", "negative-offset", "year-one",
+         "leading-zeros", "naive-is-utc"],
 )
 def test_go_time(t, expected):
     assert go_time(t) == expected
