@@ -143,6 +143,7 @@ class Dispatcher:
             notify=self._notify,
             timeout=self._timeout,
             on_destroy=self._forget,
+            labels_fingerprint=fp,
         )
         ag.insert(alert)
         route_groups[fp] = ag

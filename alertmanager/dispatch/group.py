@@ -74,10 +74,11 @@ class AggregationGroup:
         notify: NotifyFunc,
         timeout: Callable[[timedelta], timedelta] = _timeout_identity,
         on_destroy: Callable[[AggregationGroup], None] | None = None,
+        labels_fingerprint: int | None = None,
     ) -> None:
         self.route = route
         self.labels: dict[str, str] = dict(labels)
-        self.fingerprint = fingerprint(self.labels)
+        self.fingerprint = fingerprint(self.labels) if labels_fingerprint is None else labels_fingerprint
         self.key = group_key(route, self.labels)
         self.alerts: dict[int, Alert] = {}
         self._scheduler = scheduler

@@ -26,8 +26,11 @@ class NflogError(ValueError):
     """A notification-log state or snapshot that cannot be decoded (upstream ``ErrInvalidState``)."""
 
 
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def to_ns(t: datetime) -> int:
-    return (t - _EPOCH) // timedelta(microseconds=1) * 1000
+    return (t - _EPOCH) // _MICROSECOND * 1000
 
 
 def from_ns(ns: int) -> datetime:

@@ -70,6 +70,7 @@ def _nothing() -> None:
 
 
 _NO_TIME = timedelta(0)
+_MICROSECOND = timedelta(microseconds=1)
 
 class NotificationLog:
     """Notification log entries by (group key, receiver, integration, index).
@@ -233,7 +234,7 @@ class NotificationLog:
                 integration=receiver.integration,
                 idx=receiver.idx,
                 timestamp_ns=now_ns,
-                expires_at_ns=now_ns + expires // timedelta(microseconds=1) * 1000,
+                expires_at_ns=now_ns + expires // _MICROSECOND * 1000,
                 firing=firing,
                 resolved=resolved,
             )
