@@ -47,14 +47,17 @@ class LoopCounter(Collector):
         self._doc = documentation
         self._labelnames = tuple(labelnames)
         self._children: dict[tuple[str, ...], CounterChild] = {}
-        if not self._labelnames:
-            self.labels()  # an unlabelled counter is exposed at zero before any increment
+        # An unlabelled counter is exposed at zero before any increment.
+        self._only = self.labels() if not self._labelnames else None
         if registry is not None:
             registry.register(self)
 
     def inc(self, amount: float = 1) -> None:
         """Increment the counter without labels."""
-        self.labels().inc(amount)
+        only = self._only
+        if only is None:
+            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got 0")
+        only.inc(amount)
 
     def labels(self, *values: str) -> CounterChild:
         if len(values) != len(self._labelnames):
@@ -99,14 +102,17 @@ class LoopHistogram(Collector):
         self._labelnames = tuple(labelnames)
         self._bounds = sorted(float(b) for b in buckets if b != float("inf"))
         self._children: dict[tuple[str, ...], HistogramChild] = {}
-        if not self._labelnames:
-            self.labels()  # an unlabelled histogram is exposed, all zeros, before any observation
+        # An unlabelled histogram is exposed, all zeros, before any observation.
+        self._only = self.labels() if not self._labelnames else None
         if registry is not None:
             registry.register(self)
 
     def observe(self, value: float) -> None:
         """Observe into the histogram without labels."""
-        self.labels().observe(value)
+        only = self._only
+        if only is None:
+            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got 0")
+        only.observe(value)
 
     def labels(self, *values: str) -> HistogramChild:
         if len(values) != len(self._labelnames):

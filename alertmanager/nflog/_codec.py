@@ -86,9 +86,18 @@ def encode_entry(
     expires_at_ns: int,
     firing: Sequence[int],
     resolved: Sequence[int],
+    scratch: pb.MeshEntry | None = None,
 ) -> Entry:
-    """A new entry, with every timestamp present on the wire (Go needs them)."""
-    msg = pb.MeshEntry()
+    """A new entry, with every timestamp present on the wire (Go needs them).
+
+    ``scratch`` is a message to fill instead of a new one, which costs about half as much;
+    the caller makes sure no one else uses it meanwhile.
+    """
+    if scratch is None:
+        msg = pb.MeshEntry()
+    else:
+        msg = scratch
+        msg.Clear()
     e = msg.entry
     e.group_key = group_key.encode("utf-8", "surrogateescape")
     e.receiver.group_name = group_name

@@ -37,6 +37,7 @@ from alertmanager.nflog._codec import (
     to_ns,
 )
 from alertmanager.nflog._metrics import NflogMetrics
+from alertmanager.nflog.nflog_pb2 import MeshEntry
 from alertmanager.types import Clock, NflogReceiver
 
 __all__ = ["NotificationLog"]
@@ -109,6 +110,7 @@ class NotificationLog:
         self._appended = 0
         self._synced = 0
         self._state: dict[str, Entry] = {}
+        self._scratch = MeshEntry()
         self._path = None if storage_dir is None else Path(storage_dir) / "nflog"
         self._file: BinaryIO | None = None
         if self._path is not None:
@@ -237,6 +239,7 @@ class NotificationLog:
                 expires_at_ns=now_ns + expires // _MICROSECOND * 1000,
                 firing=firing,
                 resolved=resolved,
+                scratch=self._scratch,  # under the lock
             )
             self._state[key] = e
             framed = write_delimited((e.raw,))

@@ -7,6 +7,7 @@ import logging
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from alertmanager.model.alert import Alert
 from alertmanager.notify.context import NotifyContext
@@ -105,7 +106,8 @@ class RetryStage:
         attempts = 0
         delays: Iterator[float] | None = None  # made on the first retry: most sends succeed at once
         while True:
-            remaining = self._remaining(ctx)
+            now = self.clock()
+            remaining = None if ctx.deadline is None else (ctx.deadline - now).total_seconds()
             if remaining is not None and remaining <= 0:
                 reason: Reason = last.reason if last is not None else "contextDeadlineExceeded"
                 cause = str(last) if last is not None else "context deadline exceeded"
@@ -115,7 +117,7 @@ class RetryStage:
                     reason=reason,
                 ) from last
             attempts += 1
-            err = await self._attempt(ctx, sent, remaining)
+            err = await self._attempt(ctx, sent, remaining, now)
             if err is None:
                 if attempts > 1:
                     _log.info("Notify success: receiver=%s integration=%s attempts=%d",
@@ -146,10 +148,10 @@ class RetryStage:
             await self.sleep(pause)
 
     async def _attempt(
-        self, ctx: NotifyContext, sent: list[Alert], remaining: float | None
+        self, ctx: NotifyContext, sent: list[Alert], remaining: float | None, start: datetime
     ) -> NotifyError | None:
+        """One try, started at ``start`` with ``remaining`` seconds until the deadline."""
         name = self.integration.name
-        start = self.clock()
         try:
             async with asyncio.timeout(remaining):
                 await self.integration.notifier.notify(ctx, sent)

@@ -121,9 +121,11 @@ class Alerts:
         if registry is not None:
             registry.register(_AlertsCollector(self))
 
-    def put(self, *alerts: Alert) -> None:
-        """Store alerts, merging each with the stored one of the same fingerprint if they overlap."""
-        now = self._clock()
+    def put(self, *alerts: Alert, now: datetime | None = None) -> None:
+        """Store alerts, merging each with the stored one of the same fingerprint if they overlap
+        (resolved as of ``now``, the clock's time unless the caller just read it)."""
+        if now is None:
+            now = self._clock()
         self._version += 1
         for alert in alerts:
             fp = alert.fingerprint

@@ -250,7 +250,7 @@ class AlertsResource:
                 self._metrics.invalid.inc()
                 continue
             valid.append(a)
-        deps.alerts.put(*valid)
+        deps.alerts.put(*valid, now=now)
         return errors
 
     def ingest_postable(self, items: list[dict[str, Any]]) -> list[str]:

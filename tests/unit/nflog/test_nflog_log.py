@@ -296,3 +296,19 @@ def test_an_append_during_an_fsync_gets_its_own_fsync(clock, tmp_path):
         fsync.release.release()
         second.result(timeout=10)
     assert fsync.calls == 2
+
+
+def test_a_reused_scratch_message_encodes_each_entry_afresh():
+    from alertmanager.nflog import nflog_pb2 as pb
+    from alertmanager.nflog._codec import encode_entry
+
+    scratch = pb.MeshEntry()
+    entries = [
+        {"group_key": '{}:{a="1"}', "group_name": "team", "integration": "webhook", "idx": 2,
+         "timestamp_ns": 1_700_000_000_123_456_789, "expires_at_ns": 1_700_000_100_000_000_000,
+         "firing": [1, 2**64 - 1], "resolved": [7]},
+        {"group_key": "", "group_name": "", "integration": "slack", "idx": 0,
+         "timestamp_ns": 5, "expires_at_ns": 9, "firing": [], "resolved": []},
+    ]
+    for kw in entries + entries[::-1]:
+        assert encode_entry(**kw, scratch=scratch) == encode_entry(**kw)
