@@ -14,7 +14,7 @@ import importlib
 import logging
 import os
 import socket
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -88,6 +88,8 @@ class _Graph:
     integrations: dict[str, list[Integration]]
     dispatcher: Dispatcher
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    unfollow: Callable[[], None] | None = None
+    """Stops the alert store feeding ``dispatcher``."""
 
 
 class Alertmanager:
@@ -249,12 +251,15 @@ class Alertmanager:
     # --- running ----------------------------------------------------------------------------
 
     def _start_graph(self, graph: _Graph) -> None:
-        graph.tasks = [asyncio.create_task(graph.dispatcher.run(self.alerts.subscribe()), name="dispatcher")]
+        graph.unfollow = self.alerts.follow(graph.dispatcher.process)
+        graph.tasks = []
         if graph.inhibitor.rules:
             # Without rules nothing is a source: no need to follow every alert update.
             graph.tasks.append(asyncio.create_task(graph.inhibitor.run(self.alerts.subscribe()), name="inhibitor"))
 
     async def _stop_graph(self, graph: _Graph) -> None:
+        if graph.unfollow is not None:
+            graph.unfollow()
         graph.dispatcher.stop()
         for task in graph.tasks:
             task.cancel()

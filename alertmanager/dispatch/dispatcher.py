@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterable, Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -94,31 +94,14 @@ class Dispatcher:
         self._groups: dict[int, dict[int, AggregationGroup]] = {id(r): {} for r in route.walk()}
         self._count = 0
         self._stopped = False
-        self._run_task: asyncio.Task[None] | None = None
 
     @property
     def group_count(self) -> int:
         return self._count
 
-    async def run(self, alerts: AsyncIterable[Alert], initial: Iterable[Alert] = ()) -> None:
-        """Route ``initial`` then every alert the subscription yields, until stopped."""
-        task = self._run_task = asyncio.current_task()
-        try:
-            for a in initial:
-                self.process(a)
-            async for a in alerts:
-                if self._stopped:
-                    break
-                self.process(a)
-        except asyncio.CancelledError:
-            # ``stop()`` cancels a run blocked on the subscription; that ends it normally.
-            if not self._stopped or task is None or task.uncancel() > 0:
-                raise
-        finally:
-            self._run_task = None
-
     def process(self, alert: Alert) -> None:
-        """Insert one alert update into every group it routes to."""
+        """Insert one alert update into every group it routes to (the alert store calls this for
+        every alert it stores, see ``Alerts.follow``); a stopped dispatcher ignores it."""
         if self._stopped:
             return
         t0 = time.perf_counter()
@@ -179,8 +162,6 @@ class Dispatcher:
                 ag.stop()
             route_groups.clear()
         self._set_count(0)
-        if self._run_task is not None and not self._run_task.done():
-            self._run_task.cancel()
 
     def aggregation_groups(self) -> list[AggregationGroup]:
         """The live groups, routes in tree order."""

@@ -1,7 +1,8 @@
 """The in-memory alert provider: alerts by fingerprint, merged as upstream's ``provider/mem``.
 
-Every stored alert is also handed to each subscriber (the dispatcher, the inhibitor) in the
-order it was stored; a new subscriber first gets every alert already stored.
+Every stored alert is also handed, in the order it was stored, to each follower (the
+dispatcher, called inside ``put``) and each subscriber (the inhibitor, an async iterator); a new
+one first gets every alert already stored.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import builtins
 import contextlib
+import logging
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from prometheus_client import CollectorRegistry
@@ -21,6 +23,8 @@ from alertmanager.model.alert import Alert
 from alertmanager.types import AlertState, Clock, Marker
 
 __all__ = ["Alerts", "Subscription"]
+
+_log = logging.getLogger(__name__)
 
 _ZERO = datetime(1, 1, 1, tzinfo=UTC)  # Go's zero time: what an unset time compares as
 
@@ -34,6 +38,13 @@ def _overlaps(new: Alert, old: Alert) -> bool:
     o_start, o_end = _t(old.starts_at), _t(old.ends_at)
     n_start, n_end = _t(new.starts_at), _t(new.ends_at)
     return (o_start < n_end < o_end) or (o_start < n_start < o_end)
+
+
+def _tell(listener: Callable[[Alert], None], alert: Alert) -> None:
+    try:
+        listener(alert)
+    except Exception:
+        _log.exception("processing alert %s failed", alert.fingerprint_hex)
 
 
 class Subscription(AsyncIterator[Alert]):
@@ -117,6 +128,7 @@ class Alerts:
         self._marker = marker
         self._alerts: dict[int, Alert] = {}
         self._subscribers: builtins.list[Subscription] = []
+        self._listeners: builtins.list[Callable[[Alert], None]] = []
         self._version = 0
         if registry is not None:
             registry.register(_AlertsCollector(self))
@@ -135,6 +147,8 @@ class Alerts:
             self._alerts[fp] = alert
             for sub in self._subscribers:
                 sub._push(alert)
+            for listener in self._listeners:
+                _tell(listener, alert)
 
     @property
     def version(self) -> int:
@@ -163,6 +177,24 @@ class Alerts:
         sub = Subscription(self, list(self._alerts.values()))
         self._subscribers.append(sub)
         return sub
+
+    def follow(self, listener: Callable[[Alert], None]) -> Callable[[], None]:
+        """Call ``listener`` with every stored alert now, then with each alert as ``put`` stores
+        it, before ``put`` returns; the function returned stops that.
+
+        Unlike a subscription there is no queue and no task to wake: the dispatcher routes an
+        alert as it arrives, a loop iteration sooner. A listener's error is logged; it never
+        reaches the caller of ``put`` (an API request).
+        """
+        for alert in list(self._alerts.values()):
+            _tell(listener, alert)
+        self._listeners.append(listener)
+
+        def unfollow() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unfollow
 
     def _unsubscribe(self, sub: Subscription) -> None:
         with contextlib.suppress(ValueError):

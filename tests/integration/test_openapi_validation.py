@@ -125,15 +125,9 @@ def _in_process_client() -> tuple[Any, datetime]:
 
     dispatcher = Dispatcher(route, noop, scheduler=ManualScheduler(now))
 
-    class FeedingAlerts(Alerts):
-        def put(self, *batch: Any) -> None:
-            super().put(*batch)
-            for a in batch:
-                stored = self.get(a.fingerprint)
-                inhibitor.process(stored)
-                dispatcher.process(stored)
-
-    alerts = FeedingAlerts(clock=lambda: datetime.now(UTC), marker=marker, registry=registry)
+    alerts = Alerts(clock=lambda: datetime.now(UTC), marker=marker, registry=registry)
+    alerts.follow(inhibitor.process)
+    alerts.follow(dispatcher.process)
     deps = ApiDeps(
         alerts=alerts, silences=silences, marker=marker, config=lambda: cfg, config_dump=lambda: dump(cfg),
         match_receivers=lambda a: [r.receiver for r in route.match(a.labels)],

@@ -107,6 +107,35 @@ async def test_subscription_waits_for_put_and_stops_on_close(store) -> None:
         await asyncio.wait_for(anext(sub), 1)
 
 
+def test_follow_hands_over_stored_then_each_put_alert_inside_put(store) -> None:
+    s, *_ = store
+    s.put(alert("a"))
+    seen: list[str] = []
+    unfollow = s.follow(lambda a: seen.append(a.labels["alertname"]))
+    assert seen == ["a"]
+    s.put(alert("b"), alert("c"))
+    assert seen == ["a", "b", "c"]
+    unfollow()
+    unfollow()  # twice is fine
+    s.put(alert("d"))
+    assert seen == ["a", "b", "c"]
+
+
+def test_a_failing_follower_is_logged_and_put_still_stores(store, caplog) -> None:
+    s, *_ = store
+    seen: list[str] = []
+
+    def broken(a: Alert) -> None:
+        raise RuntimeError("boom")
+
+    s.follow(broken)
+    s.follow(lambda a: seen.append(a.labels["alertname"]))
+    s.put(alert("a"), alert("b"))
+    assert [a.labels["alertname"] for a in s.list()] == ["a", "b"]
+    assert seen == ["a", "b"]  # the next follower still got both
+    assert caplog.text.count("processing alert") == 2 and "boom" in caplog.text
+
+
 def test_gc_removes_resolved_and_marker_entries(store) -> None:
     s, marker, clock, _ = store
     keep, gone = alert("keep", end=600), alert("gone", end=100)

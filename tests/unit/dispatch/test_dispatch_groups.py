@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +15,8 @@ from alertmanager.dispatch.group import CANCEL_GRACE
 from alertmanager.model.alert import Alert
 from alertmanager.model.matchers import Matcher
 from alertmanager.notify.context import NotifyContext
+from alertmanager.store.alerts import Alerts
+from alertmanager.store.marker import MemMarker
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 S = timedelta(seconds=1)
@@ -339,50 +341,31 @@ async def test_metrics() -> None:
     assert registry.get_sample_value("alertmanager_dispatcher_aggregation_groups") == 0
 
 
-async def test_run_consumes_subscription_until_it_ends() -> None:
+async def test_following_a_store_routes_what_it_holds_then_each_put() -> None:
     sched, rec, d = setup()
-
-    async def subscription() -> AsyncIterator[Alert]:
-        yield alert(alertname="x")
-        yield alert(alertname="y")
-
-    await d.run(subscription(), initial=[alert(alertname="z")])
-    assert d.group_count == 3
+    store = Alerts(clock=sched.clock, marker=MemMarker())
+    store.put(alert(alertname="z"))
+    unfollow = store.follow(d.process)
+    assert d.group_count == 1
+    store.put(alert(alertname="x"), alert(alertname="y"))
+    assert d.group_count == 3  # routed inside put, before it returned
     await sched.advance(30)
     assert sorted(c[1].group_labels["alertname"] for c in rec.calls) == ["x", "y", "z"]
+    unfollow()
+    store.put(alert(alertname="after"))
+    assert d.group_count == 3
 
 
-async def test_stop_cancels_run() -> None:
-    sched, _, d = setup()
-    gate = asyncio.Event()
-
-    async def subscription() -> AsyncIterator[Alert]:
-        yield alert(alertname="x")
-        await gate.wait()
-        yield alert(alertname="never")
-
-    task = asyncio.get_running_loop().create_task(d.run(subscription()))
-    await sched.settle()
-    while d.group_count == 0:
-        await asyncio.sleep(0)
+async def test_a_stopped_dispatcher_ignores_alerts() -> None:
+    sched, rec, d = setup()
+    store = Alerts(clock=sched.clock, marker=MemMarker())
+    store.follow(d.process)
+    store.put(alert(alertname="x"))
     d.stop()
-    await task  # ends normally
     assert d.group_count == 0
-
-
-async def test_outside_cancellation_of_run_propagates() -> None:
-    _, _, d = setup()
-    gate = asyncio.Event()
-
-    async def subscription() -> AsyncIterator[Alert]:
-        await gate.wait()
-        yield alert(alertname="never")
-
-    task = asyncio.get_running_loop().create_task(d.run(subscription()))
-    await asyncio.sleep(0)
-    task.cancel()
-    results = await asyncio.gather(task, return_exceptions=True)
-    assert isinstance(results[0], asyncio.CancelledError)
+    store.put(alert(alertname="y"))
+    await sched.advance(60)
+    assert d.group_count == 0 and rec.calls == []
 
 
 async def test_route_options_reach_the_context() -> None:
