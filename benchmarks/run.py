@@ -8,7 +8,10 @@ Each server is started in turn with the same config and measured on:
   * GET /api/v2/alerts latency (p50/p99) with 10k and 100k alerts stored;
   * peak RSS (VmHWM) of the server process once 100k alerts are stored;
   * notification latency: POST one alert of a new group -> its webhook delivery at a local
-    sink (group_wait: 0s), median over distinct groups.
+    sink (group_wait: 0s), over distinct groups. Both servers run side by side for this row and
+    the probes alternate between them, so a drift in the machine's speed hits both alike, and
+    each probe finds its server idle, as an alert arriving from Prometheus would
+    (``--notify-back-to-back`` probes each server in turn, one probe right after the other).
 The table's ratio is always oriented so that >= 1 means we meet the bar (ours at least as good).
 Timings live here only; they are never pass/fail tests.
 """
@@ -173,14 +176,27 @@ async def _get_latencies(srv: Server, n: int, expect: int) -> list[float]:
     return times
 
 
-async def _notify_latencies(srv: Server, sink: WebhookSink, groups: int) -> list[float]:
-    names = [f"Notify-{srv.kind}-{j}" for j in range(groups)]
-    sink.expect(names)
-    conn = await Connection.open(srv.port)
+async def _notify_latencies(servers: Sequence[Server], sink: WebhookSink, groups: int,
+                            back_to_back: bool = False) -> dict[str, list[float]]:
+    """Each server's latencies from POSTing one alert of a new group to its webhook's arrival.
+
+    The servers take turns probe by probe, so they are measured over the same stretch of time
+    (a shared machine's speed drifts by tens of percent within a minute, which would otherwise
+    decide the row), and each probe finds its server done with the previous notification.
+    ``back_to_back``: all of one server's probes, then the next server's, each probe sent the
+    moment the previous one's webhook arrived (so it also times finishing that notification).
+    """
+    conns = {srv.kind: await Connection.open(srv.port) for srv in servers}
     now = datetime.now(UTC)
-    out: list[float] = []
+    out: dict[str, list[float]] = {srv.kind: [] for srv in servers}
+    if back_to_back:
+        turns = [srv for srv in servers for _ in range(groups)]
+    else:
+        turns = [srv for _ in range(groups) for srv in servers]
     try:
-        for name in names:
+        for j, srv in enumerate(turns):
+            name = f"Notify-{srv.kind}-{j}"
+            sink.expect([name])
             body = orjson.dumps([{
                 "labels": {"alertname": name, "bench": "notify", "instance": "host-1:9100"},
                 "annotations": {"summary": "notification latency probe"},
@@ -189,24 +205,21 @@ async def _notify_latencies(srv: Server, sink: WebhookSink, groups: int) -> list
             }])
             raw = encode_request("POST", "/api/v2/alerts", body)
             t0 = time.perf_counter()
-            resp = await conn.send(raw)
+            resp = await conns[srv.kind].send(raw)
             if resp.status != 200:
                 raise RuntimeError(f"{srv.kind}: notify probe POST answered {resp.status}")
-            out.append(await sink.arrival(name, timeout=15) - t0)
+            out[srv.kind].append(await sink.arrival(name, timeout=15) - t0)
     finally:
-        conn.close()
+        for conn in conns.values():
+            conn.close()
     return out
 
 
-async def measure(srv: Server, sink: WebhookSink, plan: Plan, say: Callable[[str], None]) -> dict[str, float]:
+async def measure(srv: Server, plan: Plan, say: Callable[[str], None]) -> dict[str, float]:
+    """Every row but notification latency, on a freshly started server."""
     factory = AlertFactory()
     res: dict[str, float] = {}
-
-    notify = await _notify_latencies(srv, sink, plan.notify_groups)
-    res["notify_p50"] = _percentile(notify, 50) * 1000
-    res["notify_p99"] = _percentile(notify, 99) * 1000
-    say(f"notification latency p50 {res['notify_p50']:.1f} ms")
-    base = plan.notify_groups  # the probes stay stored: counts below include them
+    base = 0  # alerts stored before the first row
 
     n1 = plan.batch1_alerts
     elapsed = await _post(srv, factory.requests(0, n1, 1), plan.connections)
@@ -234,10 +247,30 @@ async def measure(srv: Server, sink: WebhookSink, plan: Plan, say: Callable[[str
     return res
 
 
+async def _notify_round(kinds: Sequence[str], ours_cmd: list[str] | None, workdir: Path, sink: WebhookSink,
+                        plan: Plan, back_to_back: bool = False) -> dict[str, dict[str, float]]:
+    """The notification-latency rows: every server started side by side, probed in turns."""
+    servers: list[Server] = []
+    try:
+        for kind in kinds:
+            command = ours_cmd if kind == OURS else None
+            servers.append(await asyncio.to_thread(
+                start, kind, workdir / kind, CONFIG.format(sink_port=sink.port), command))
+        await asyncio.sleep(SETTLE_SECONDS)
+        latencies = await _notify_latencies(servers, sink, plan.notify_groups, back_to_back)
+    finally:
+        for srv in servers:
+            await asyncio.to_thread(srv.stop)
+    return {kind: {"notify_p50": _percentile(lat, 50) * 1000, "notify_p99": _percentile(lat, 99) * 1000}
+            for kind, lat in latencies.items()}
+
+
 def _fmt(value: float | None) -> str:
     if value is None:
         return "-"
-    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
 
 
 def table(results: dict[str, dict[str, float]]) -> str:
@@ -268,6 +301,9 @@ async def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
                         help="measure each server N times, alternating, and report each row's median "
                              "(a shared machine's noise moves single runs by 2x)")
+    parser.add_argument("--notify-back-to-back", action="store_true",
+                        help="probe notification latency one server after the other, each probe sent "
+                             "as soon as the previous webhook arrived (the method before interleaving)")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     kinds = [args.only] if args.only else [OURS, UPSTREAM]
@@ -279,17 +315,23 @@ async def main(argv: Sequence[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="am-bench-"))
     try:
         for round_no in range(max(args.repeat, 1)):
+            # Who goes first alternates between rounds.
+            order = kinds if round_no % 2 == 0 else kinds[::-1]
+            notify = await _notify_round(order, args.ours_cmd, tmp / f"notify-{round_no}", sink, plan,
+                                         args.notify_back_to_back)
             for kind in kinds:
                 def say(msg: str, kind: str = kind) -> None:
                     print(f"[{kind}] {msg}", file=sys.stderr, flush=True)
 
+                say(f"notification latency p50 {notify[kind]['notify_p50']:.2f} ms, "
+                    f"p99 {notify[kind]['notify_p99']:.2f} ms")
                 command = args.ours_cmd if kind == OURS else None
                 workdir = tmp / f"{kind}-{round_no}"
                 srv = await asyncio.to_thread(start, kind, workdir, CONFIG.format(sink_port=sink.port), command)
                 say(f"started on :{srv.port} (pid {srv.proc.pid})")
                 await asyncio.sleep(SETTLE_SECONDS)  # let start-up work finish, the same for both
                 try:
-                    runs[kind].append(await measure(srv, sink, plan, say))
+                    runs[kind].append({**notify[kind], **await measure(srv, plan, say)})
                 finally:
                     await asyncio.to_thread(srv.stop)
     finally:
