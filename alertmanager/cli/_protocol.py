@@ -7,10 +7,16 @@ to ``FastAlertsPost.handle`` from the parser's callback and writes the answer it
 bytes uvicorn would write. Anything unusual (another path, a query string, chunked or
 oversized bodies, ``Expect: 100-continue``, ``Origin`` for CORS, ``Connection: close``,
 HTTP/1.0, a request pipelined behind one still in progress) takes uvicorn's own path.
+
+The answer is written on the loop's next pass rather than at once: a flush the alerts made
+due (``group_wait: 0s``, or an alert already older than it) is queued by then and goes first,
+so its notification is on the wire before the sender is woken by its answer. On a shared
+machine the woken sender would otherwise take the CPU in the middle of that flush.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -58,6 +64,11 @@ class _RawAnswers:
         rest = [name.lower() + b": " + value + b"\r\n" for name, value in response.raw_headers]
         rest += [b"\r\n", bytes(response.body)]
         return STATUS_LINE[response.status_code], b"".join(rest)
+
+
+def _write(transport: asyncio.Transport, data: bytes) -> None:
+    if not transport.is_closing():
+        transport.write(data)
 
 
 def alerts_post_protocol(front: FastAlertsPost) -> type[HttpToolsProtocol]:
@@ -119,7 +130,7 @@ def alerts_post_protocol(front: FastAlertsPost) -> type[HttpToolsProtocol]:
                 self.transport.write(_INTERNAL_ERROR)
                 self.transport.close()
                 return
-            self.transport.write(raw)
+            self.loop.call_soon(_write, self.transport, raw)
             self.server_state.total_requests += 1
             if not self.transport.is_closing():
                 self._unset_keepalive_if_required()

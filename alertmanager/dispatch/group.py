@@ -120,6 +120,10 @@ class AggregationGroup:
         first = min((a.starts_at for a in self.alerts.values() if a.starts_at is not None), default=None)
         if first is not None and first + wait < now:
             wait = timedelta(0)
+        if wait <= timedelta(0):
+            # Due now: the flush task starts before the request that made the group is answered.
+            self._scheduler.call_now(self._fire)
+            return
         self._timer = self._scheduler.call_later(wait, self._fire)
 
     def stop(self) -> None:

@@ -31,6 +31,9 @@ class Scheduler(Protocol):
 
     def call_later(self, delay: timedelta, callback: Callable[[], None]) -> TimerHandle: ...
 
+    def call_now(self, callback: Callable[[], None]) -> None:
+        """Run work that is due now (``ManualScheduler``: at the next ``advance``)."""
+
     def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]: ...
 
 
@@ -46,6 +49,9 @@ class AsyncioScheduler:
 
     def call_later(self, delay: timedelta, callback: Callable[[], None]) -> TimerHandle:
         return asyncio.get_running_loop().call_later(max(delay.total_seconds(), 0.0), callback)
+
+    def call_now(self, callback: Callable[[], None]) -> None:
+        callback()
 
     def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coro)
@@ -92,6 +98,9 @@ class ManualScheduler:
         timer = _ManualTimer(self._now + max(delay, timedelta(0)), callback)
         heapq.heappush(self._heap, (timer.when, next(self._seq), timer))
         return timer
+
+    def call_now(self, callback: Callable[[], None]) -> None:
+        self.call_later(timedelta(0), callback)
 
     def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coro)

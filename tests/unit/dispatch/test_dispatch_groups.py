@@ -411,3 +411,32 @@ async def test_asyncio_scheduler_runs_callbacks_and_tasks() -> None:
 
     await sched.spawn(work())
     assert done == [1] and cancelled == []
+
+
+async def test_a_group_due_at_once_starts_its_flush_while_the_alert_is_processed() -> None:
+    """group_wait 0 (or an alert already older than it): the flush task exists when ``process``
+    returns, so it runs before anything queued after, e.g. the answer to the POST."""
+    sched = AsyncioScheduler(lambda: at(0))
+    calls: list[str] = []
+
+    async def pipeline(ctx: NotifyContext, alerts: Sequence[Alert]) -> tuple[NotifyContext, list[Alert]]:
+        calls.append(ctx.group_labels["alertname"])
+        return ctx, list(alerts)
+
+    d = Dispatcher(tree(group_wait=timedelta(0)), pipeline, scheduler=sched)
+    d.process(alert(alertname="now"))
+    later: list[str] = []
+    asyncio.get_running_loop().call_soon(lambda: later.append(f"after flush: {calls == ['now']}"))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert calls == ["now"] and later == ["after flush: True"]
+    d.stop()
+
+
+async def test_manual_scheduler_defers_work_due_now_to_the_next_advance() -> None:
+    sched, rec, d = setup(tree(group_wait=timedelta(0)))
+    d.process(alert(alertname="now"))
+    await sched.settle()
+    assert rec.calls == []
+    await sched.advance(0)
+    assert rec.times() == [0.0]
