@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
+from typing import Generic, TypeVar
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, SummaryMetricFamily
@@ -20,8 +21,42 @@ from prometheus_client.utils import floatToGoString
 
 __all__ = ["GO_DEFAULT_BUCKETS", "CounterChild", "HistogramChild", "LoopCounter", "LoopHistogram", "LoopSummary"]
 
+_Child = TypeVar("_Child")
+
 GO_DEFAULT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 """client_golang's ``prometheus.DefBuckets`` (prometheus_client's defaults differ)."""
+
+
+class _Family(Collector, Generic[_Child]):
+    """What the labelled families share: children by label values, created on first use."""
+
+    def __init__(self, name: str, documentation: str, labelnames: Sequence[str],
+                 registry: CollectorRegistry | None) -> None:
+        self._name = name
+        self._doc = documentation
+        self._labelnames = tuple(labelnames)
+        self._children: dict[tuple[str, ...], _Child] = {}
+        # Without labels the one child exists (and is exposed at zero) before any update.
+        self._only = self.labels() if not self._labelnames else None
+        if registry is not None:
+            registry.register(self)
+
+    def _new_child(self) -> _Child:
+        raise NotImplementedError
+
+    def _unlabelled(self) -> _Child:
+        only = self._only
+        if only is None:
+            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got 0")
+        return only
+
+    def labels(self, *values: str) -> _Child:
+        if len(values) != len(self._labelnames):
+            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got {len(values)}")
+        child = self._children.get(values)
+        if child is None:
+            child = self._children[values] = self._new_child()
+        return child
 
 
 class CounterChild:
@@ -38,34 +73,19 @@ class CounterChild:
         self.value += amount
 
 
-class LoopCounter(Collector):
+class LoopCounter(_Family[CounterChild]):
     """A labelled counter; ``name`` ends in ``_total``, as prometheus_client's counters are exposed."""
 
     def __init__(self, name: str, documentation: str, labelnames: Sequence[str] = (), *,
                  registry: CollectorRegistry | None = None) -> None:
-        self._name = name
-        self._doc = documentation
-        self._labelnames = tuple(labelnames)
-        self._children: dict[tuple[str, ...], CounterChild] = {}
-        # An unlabelled counter is exposed at zero before any increment.
-        self._only = self.labels() if not self._labelnames else None
-        if registry is not None:
-            registry.register(self)
+        super().__init__(name, documentation, labelnames, registry)
+
+    def _new_child(self) -> CounterChild:
+        return CounterChild()
 
     def inc(self, amount: float = 1) -> None:
         """Increment the counter without labels."""
-        only = self._only
-        if only is None:
-            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got 0")
-        only.inc(amount)
-
-    def labels(self, *values: str) -> CounterChild:
-        if len(values) != len(self._labelnames):
-            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got {len(values)}")
-        child = self._children.get(values)
-        if child is None:
-            child = self._children[values] = CounterChild()
-        return child
+        self._unlabelled().inc(amount)
 
     def describe(self) -> Iterator[CounterMetricFamily]:
         yield CounterMetricFamily(self._name, self._doc, labels=self._labelnames)
@@ -92,35 +112,20 @@ class HistogramChild:
         self.sum += value
 
 
-class LoopHistogram(Collector):
+class LoopHistogram(_Family[HistogramChild]):
     """A labelled histogram (``le`` buckets are upper bounds, inclusive, as Prometheus's)."""
 
     def __init__(self, name: str, documentation: str, labelnames: Sequence[str] = (), *,
                  buckets: Sequence[float], registry: CollectorRegistry | None = None) -> None:
-        self._name = name
-        self._doc = documentation
-        self._labelnames = tuple(labelnames)
         self._bounds = sorted(float(b) for b in buckets if b != float("inf"))
-        self._children: dict[tuple[str, ...], HistogramChild] = {}
-        # An unlabelled histogram is exposed, all zeros, before any observation.
-        self._only = self.labels() if not self._labelnames else None
-        if registry is not None:
-            registry.register(self)
+        super().__init__(name, documentation, labelnames, registry)
+
+    def _new_child(self) -> HistogramChild:
+        return HistogramChild(self._bounds)
 
     def observe(self, value: float) -> None:
         """Observe into the histogram without labels."""
-        only = self._only
-        if only is None:
-            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got 0")
-        only.observe(value)
-
-    def labels(self, *values: str) -> HistogramChild:
-        if len(values) != len(self._labelnames):
-            raise ValueError(f"{self._name}: expected {len(self._labelnames)} label values, got {len(values)}")
-        child = self._children.get(values)
-        if child is None:
-            child = self._children[values] = HistogramChild(self._bounds)
-        return child
+        self._unlabelled().observe(value)
 
     def describe(self) -> Iterator[HistogramMetricFamily]:
         yield HistogramMetricFamily(self._name, self._doc, labels=self._labelnames)

@@ -224,7 +224,7 @@ class NotificationLog:
         now_ns = to_ns(self._clock())
         key = state_key(group_key, receiver.group_name, receiver.integration, receiver.idx)
         expires = self._retention
-        if expiry and expires > expiry > _NO_TIME:
+        if expires > expiry > _NO_TIME:
             expires = expiry
         with self._lock:
             prev = self._state.get(key)

@@ -89,10 +89,10 @@ class RetryStage:
     def _where(self, ctx: NotifyContext) -> str:
         return f"{self.integration.receiver_name or ctx.receiver}/{self.integration}"
 
-    def _remaining(self, ctx: NotifyContext) -> float | None:
-        if ctx.deadline is None:
-            return None
-        return (ctx.deadline - self.clock()).total_seconds()
+    @staticmethod
+    def _remaining(ctx: NotifyContext, now: datetime) -> float | None:
+        """Seconds from ``now`` to the flush deadline; ``None`` without one."""
+        return None if ctx.deadline is None else (ctx.deadline - now).total_seconds()
 
     async def _send(self, ctx: NotifyContext, alerts: Sequence[Alert]) -> None:
         integ = self.integration
@@ -107,7 +107,7 @@ class RetryStage:
         delays: Iterator[float] | None = None  # made on the first retry: most sends succeed at once
         while True:
             now = self.clock()
-            remaining = None if ctx.deadline is None else (ctx.deadline - now).total_seconds()
+            remaining = self._remaining(ctx, now)
             if remaining is not None and remaining <= 0:
                 reason: Reason = last.reason if last is not None else "contextDeadlineExceeded"
                 cause = str(last) if last is not None else "context deadline exceeded"
@@ -142,7 +142,7 @@ class RetryStage:
             if delays is None:
                 delays = self.backoff.delays(self.rng)
             pause = next(delays)
-            remaining = self._remaining(ctx)
+            remaining = self._remaining(ctx, self.clock())
             if remaining is not None:
                 pause = min(pause, max(remaining, 0.0))
             await self.sleep(pause)
